@@ -1,0 +1,39 @@
+"""Clustered groups + summaries → the Archive every page is rendered from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sitegen.cluster import StoryGroup
+from sitegen.config import SummaryConfig
+from sitegen.model import Archive, Article, Story
+from sitegen.summarize import merge_summary
+
+
+def story_title(articles: Sequence[Article]) -> str:
+    """The earliest headline an editor wrote; a derived one only when no variant has a title."""
+    for article in articles:
+        if not article.title_derived:
+            return article.title
+    return articles[0].title
+
+
+def build_archive(articles: Sequence[Article], groups: Sequence[StoryGroup], config: SummaryConfig) -> Archive:
+    by_id = {a.id: a for a in articles}
+    stories: dict[str, Story] = {}
+    story_of: dict[str, str] = {}
+    for group in groups:
+        members = [by_id[a] for a in group.article_ids]
+        dates = [a.date for a in members if a.date is not None]
+        stories[group.id] = Story(
+            id=group.id,
+            title=story_title(members),
+            article_ids=group.article_ids,
+            sources=tuple(dict.fromkeys(a.source for a in members)),
+            first_published=min(dates) if dates else None,
+            last_updated=max(dates) if dates else None,
+            summary=merge_summary(members, config.max_words),
+        )
+        for article_id in group.article_ids:
+            story_of[article_id] = group.id
+    return Archive(articles=by_id, stories=stories, story_of=story_of)

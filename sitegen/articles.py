@@ -1,0 +1,70 @@
+"""The load stage: content folder → Articles, through the parse cache, with unique ids."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sitegen.cache import ParseCache
+from sitegen.config import SiteConfig
+from sitegen.diagnostics import Diagnostic, Report, Skipped
+from sitegen.load import ContentFile, discover, read_document
+from sitegen.model import Article
+from sitegen.parse import parse_article
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What reading one file produced; cached as a whole so its diagnostics replay on a warm build."""
+
+    article: Article | None
+    diagnostics: tuple[Diagnostic, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
+    report = Report()
+    document = read_document(file, data, config.max_file_bytes, report)
+    article = parse_article(document, config.language, report) if document else None
+    return Loaded(article, tuple(report.diagnostics), tuple(report.skipped))
+
+
+def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache) -> list[Article]:
+    """Every publishable article; everything else lands in the report with its reason."""
+    articles: list[Article] = []
+    for file in discover(content_dir, report):
+        try:
+            data = file.path.read_bytes()
+        except OSError as exc:
+            report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
+            continue
+        key = hashlib.blake2b(file.rel.encode() + b"\0" + data, digest_size=16).hexdigest()
+        loaded = cache.get(key)
+        if not isinstance(loaded, Loaded):
+            loaded = load_file(file, data, config)
+            cache.put(key, loaded)
+        report.diagnostics.extend(loaded.diagnostics)
+        report.skipped.extend(loaded.skipped)
+        if loaded.article is not None:
+            articles.append(loaded.article)
+    return dedupe_ids(articles, report)
+
+
+def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
+    """Two files claiming one id both stay: the later path gets a numbered id, with a warning."""
+    seen: dict[str, str] = {}
+    result: list[Article] = []
+    for article in sorted(articles, key=lambda a: a.path):
+        article_id = article.id
+        n = 2
+        while article_id in seen:
+            article_id = f"{article.id}-{n}"
+            n += 1
+        if article_id != article.id:
+            report.warn(article.path, f"id {article.id!r} is already used by {seen[article.id]}; "
+                                      f"published as {article_id!r}")
+            article = replace(article, id=article_id)
+        seen[article_id] = article.path
+        result.append(article)
+    return result

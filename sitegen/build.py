@@ -1,0 +1,121 @@
+"""`build()`: the stages in order, each timed: load → cluster → summarize → render → index → swap."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from sitegen.archive import build_archive
+from sitegen.articles import load_articles
+from sitegen.cache import ParseCache
+from sitegen.cluster import cluster_stories
+from sitegen.config import SiteConfig, load_config
+from sitegen.diagnostics import Report
+from sitegen.model import Archive
+from sitegen.render import Page, make_environment, plan_pages, stories_json, theme_dir
+from sitegen.search import SearchIndexError, index_site
+from sitegen.write import StagingOutput
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    config: SiteConfig
+    archive: Archive
+    report: Report
+    output_dir: Path
+    pages_written: int = 0
+    search_pages: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build(site_dir: Path, *, search: bool = True, use_cache: bool = True, log: Log = print) -> BuildResult:
+    """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config."""
+    config = load_config(site_dir)
+    report = Report()
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[list[str]]:
+        note: list[str] = []
+        start = time.perf_counter()
+        yield note
+        timings[name] = time.perf_counter() - start
+        log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s")
+
+    with stage("load") as note:
+        cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
+        articles = load_articles(site_dir / config.content_dir, config, report, cache)
+        cache.save()
+        note.append(f"{len(articles)} articles ({cache.hits} cached)")
+    with stage("cluster") as note:
+        groups = cluster_stories(articles, config.cluster)
+        note.append(f"{len(groups)} stories")
+    with stage("summarize") as note:
+        archive = build_archive(articles, groups, config.summary)
+        note.append(f"{len(archive.stories)} summaries")
+    report.articles_published = len(articles)
+
+    output_dir = site_dir / config.output_dir
+    result = BuildResult(config, archive, report, output_dir, timings=timings)
+    out = StagingOutput(output_dir)
+    try:
+        with stage("render") as note:
+            env = make_environment(site_dir, config)
+            out.copy_tree(theme_dir(site_dir, config) / "static")
+            out.copy_tree(site_dir / "static")
+            for page in plan_pages(archive, config):
+                html = render_page(env, page, site_dir, report)
+                if html is not None:
+                    out.write_text(page.path, html)
+            out.write_text("stories.json", stories_json(archive, config))
+            result.pages_written = out.files_written
+            note.append(f"{out.files_written} files")
+        if search:
+            with stage("search") as note:
+                try:
+                    result.search_pages = index_site(out.root).pages
+                    note.append(f"{result.search_pages} pages indexed")
+                except SearchIndexError as exc:
+                    report.error("pagefind", str(exc))
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
+    return result
+
+
+def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:
+    """Render one page; a template error becomes a diagnostic with the template's file and line."""
+    try:
+        return env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        report.error(_template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        where, line = (frames[-1].filename, frames[-1].lineno) if frames else (page.template, None)
+        report.error(_template_path(where, site_dir), f"template error rendering {page.path}: {exc}", line)
+    return None
+
+
+def _template_path(filename: str | None, site_dir: Path) -> str:
+    if not filename:
+        return "templates"
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _fingerprint(config: SiteConfig) -> str:
+    """The settings a cached parse depends on."""
+    return hashlib.sha1(f"{config.language}|{config.max_file_bytes}".encode()).hexdigest()

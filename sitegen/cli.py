@@ -1,0 +1,113 @@
+"""Command line: argument parsing only; each command calls one function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import ConfigError, load_config
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                        help="site root: the folder holding content/ and sitegen.toml (default: .)")
+    parser = argparse.ArgumentParser(prog="sitegen", description="Publish a news story archive as a static site.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", parents=[common], help="build the site into the output folder")
+    build.add_argument("--strict", action="store_true", help="exit non-zero when any warning was reported")
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--no-cache", action="store_true", help="ignore the build cache (clean build)")
+    build.add_argument("--quiet", action="store_true", help="print only diagnostics and the final line")
+
+    serve = sub.add_parser("serve", parents=[common], help="build, then serve the site on loopback")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+
+    imp = sub.add_parser("import", parents=[common], help="turn a JSON Lines export into content files")
+    imp.add_argument("file", type=Path, metavar="FILE.jsonl")
+
+    summ = sub.add_parser("summarize", parents=[common], help="print the merged summary of article files")
+    summ.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    summ.add_argument("--max-words", type=int, default=None, metavar="N",
+                      help="summary length in words (default: summary.max_words from the config)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return cmd_build(args.site, strict=args.strict, search=not args.no_search,
+                             use_cache=not args.no_cache, quiet=args.quiet)
+        if args.command == "serve":
+            return cmd_serve(args.site, args.host, args.port, search=not args.no_search)
+        if args.command == "import":
+            return cmd_import(args.site, args.file)
+        if args.command == "summarize":
+            return cmd_summarize(args.site, args.files, args.max_words)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def cmd_build(site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool) -> int:
+    from sitegen.build import build
+
+    result = build(site, search=search, use_cache=use_cache, log=(lambda _: None) if quiet else print)
+    for line in result.report.summary_lines():
+        print(line, file=sys.stderr)
+    if result.report.has_errors:
+        return 1
+    if strict and result.report.has_warnings:
+        print("error: warnings reported and --strict is set", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(site: Path, host: str, port: int, *, search: bool) -> int:
+    from sitegen.build import build
+    from sitegen.serve import serve_directory
+
+    result = build(site, search=search)
+    for line in result.report.summary_lines():
+        print(line, file=sys.stderr)
+    server = serve_directory(result.output_dir, host, port)
+    print(f"Serving {result.output_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def cmd_import(site: Path, jsonl: Path) -> int:
+    from sitegen.importer import import_jsonl
+
+    config = load_config(site)
+    result = import_jsonl(jsonl, site / config.content_dir)
+    for line in result.report.summary_lines()[:-1]:
+        print(line, file=sys.stderr)
+    print(f"imported {len(result.written)} articles into {site / config.content_dir}")
+    return 0 if result.written or not result.report.diagnostics else 1
+
+
+def cmd_summarize(site: Path, files: Sequence[Path], max_words: int | None) -> int:
+    from sitegen.summarize import summarize_files
+
+    config = load_config(site)
+    summary, report = summarize_files(files, config, max_words or config.summary.max_words, site)
+    for line in report.summary_lines()[:-1]:
+        print(line, file=sys.stderr)
+    for sentence in summary.sentences:
+        print(sentence.text)
+    return 0 if summary.sentences else 1

@@ -1,0 +1,159 @@
+"""Site configuration: one typed, documented object read from `sitegen.toml`.
+
+Every field carries its documentation in `metadata["doc"]`; the README's
+configuration table is checked against these fields by a test, so a key can't
+exist without being documented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "sitegen.toml"
+
+
+class ConfigError(Exception):
+    """The configuration file is unreadable or names an unknown or mistyped key."""
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """How articles are grouped into stories (`[cluster]` table)."""
+
+    threshold: float = field(
+        default=0.22,
+        metadata=_doc(
+            "Average-linkage cosine similarity two groups of articles need to be merged into one "
+            "story. Higher splits more, lower merges more."
+        ),
+    )
+    window_days: int = field(
+        default=3,
+        metadata=_doc(
+            "Articles published more than this many days apart are never compared directly. "
+            "Undated articles are compared with every article."
+        ),
+    )
+    title_weight: float = field(
+        default=2.0,
+        metadata=_doc("How much more a word in the title counts than one in the body."),
+    )
+    lead_sentences: int = field(
+        default=3,
+        metadata=_doc("Opening sentences of the body that count as the lead and are weighted like the title."),
+    )
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    """How the merged summary of a story is built (`[summary]` table)."""
+
+    max_words: int = field(
+        default=120,
+        metadata=_doc("Length budget of the merged summary shown on story pages, in words."),
+    )
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a build needs to know about the site, with defaults for a site with no config file."""
+
+    title: str = field(default="News Archive", metadata=_doc("Site title, shown in the header and feeds."))
+    base_url: str = field(
+        default="http://localhost:8000/",
+        metadata=_doc("Absolute URL the site is published at; used for canonical links, feeds and the sitemap."),
+    )
+    language: str = field(
+        default="en",
+        metadata=_doc("Language of the site (BCP 47 code): `<html lang>` and the default for articles without `lang`."),
+    )
+    theme: str = field(
+        default="default",
+        metadata=_doc("Theme name: a folder under the site's `themes/`, else one bundled with sitegen."),
+    )
+    output_dir: str = field(
+        default="public", metadata=_doc("Folder, relative to the site root, the site is built into.")
+    )
+    content_dir: str = field(
+        default="content", metadata=_doc("Folder, relative to the site root, holding the articles.")
+    )
+    stories_per_page: int = field(
+        default=20, metadata=_doc("Stories per page on the home page and other paginated lists.")
+    )
+    max_file_bytes: int = field(
+        default=5_000_000,
+        metadata=_doc("Content files larger than this are skipped and reported."),
+    )
+    cluster: ClusterConfig = field(
+        default_factory=ClusterConfig, metadata=_doc("Story clustering settings (table `[cluster]`).")
+    )
+    summary: SummaryConfig = field(
+        default_factory=SummaryConfig, metadata=_doc("Merged summary settings (table `[summary]`).")
+    )
+
+    @property
+    def site_url(self) -> str:
+        """The base URL with exactly one trailing slash."""
+        return self.base_url.rstrip("/") + "/"
+
+
+def _from_table(cls: type, table: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        f = known.get(key)
+        if f is None:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if dataclasses.is_dataclass(default):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {key!r} must be a table")
+            values[key] = _from_table(type(default), value, f"{where} [{key}]")
+            continue
+        expected = type(default)
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise ConfigError(
+                f"{where}: {key!r} must be {expected.__name__}, got {type(value).__name__} {value!r}"
+            )
+        values[key] = value
+    return cls(**values)
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read `sitegen.toml` from the site root; defaults when there is none."""
+    path = site_dir / CONFIG_FILE
+    if not path.exists():
+        return SiteConfig()
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_FILE}: {exc}") from exc
+    config: SiteConfig = _from_table(SiteConfig, table, CONFIG_FILE)
+    return config
+
+
+def documented_keys() -> list[tuple[str, str, Any]]:
+    """(dotted key, doc, default) for every configuration key, for docs and tests."""
+    rows: list[tuple[str, str, Any]] = []
+
+    def walk(cls: type, prefix: str) -> None:
+        for f in dataclasses.fields(cls):
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            if dataclasses.is_dataclass(default):
+                walk(type(default), f"{prefix}{f.name}.")
+            else:
+                rows.append((prefix + f.name, f.metadata.get("doc", ""), default))
+
+    walk(SiteConfig, "")
+    return rows

@@ -1,0 +1,101 @@
+"""The values that flow between build stages. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A content file split into metadata and body, before any interpretation of the body.
+
+    `body_line` is the 1-based line of the file where the body starts, so later stages can
+    point diagnostics at the right place.
+    """
+
+    path: str
+    meta: dict[str, object]
+    body: str
+    body_line: int
+    fmt: str  # "markdown" or "text"
+    meta_lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source's report, parsed and ready to cluster and render."""
+
+    id: str
+    path: str
+    title: str
+    source: str
+    date: datetime | None
+    lang: str
+    body_html: str
+    sentences: tuple[str, ...]
+    title_derived: bool = False
+    url: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.split()) for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One fact of the merged summary, worded as one of its carriers wrote it."""
+
+    text: str
+    sources: tuple[str, ...]
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The merged summary of a story and what each variant alone reports."""
+
+    sentences: tuple[SummarySentence, ...]
+    unique_sentences: dict[str, tuple[str, ...]]  # article id -> sentences no other source carries
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event, with their merged summary."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]  # oldest first; undated last
+    sources: tuple[str, ...]
+    first_published: datetime | None
+    last_updated: datetime | None
+    summary: Summary
+
+    @property
+    def url(self) -> str:
+        return f"stories/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything a build publishes, referenced by id."""
+
+    articles: dict[str, Article]
+    stories: dict[str, Story]  # newest first
+    story_of: dict[str, str]  # article id -> story id
+
+    def story_articles(self, story: Story) -> list[Article]:
+        return [self.articles[a] for a in story.article_ids]
+
+    def article_date(self, article_id: str) -> datetime | None:
+        """The article's own date, else its story's (an undated article takes its story's date)."""
+        article = self.articles[article_id]
+        if article.date is not None:
+            return article.date
+        return self.stories[self.story_of[article_id]].first_published

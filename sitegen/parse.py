@@ -1,0 +1,137 @@
+"""RawDocuments → Articles: metadata with fallbacks, Markdown to safe HTML, sentences."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from markdown_it import MarkdownIt
+from sentencex import segment
+
+from sitegen.diagnostics import Report
+from sitegen.language import detect_language
+from sitegen.load import parse_date
+from sitegen.model import Article, RawDocument
+
+# Raw HTML in articles is escaped, not passed through: article text is untrusted.
+# markdown-it also refuses javascript:, vbscript:, file: and data: link targets.
+_markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+_TITLE_MAX = 110
+_SPACE = re.compile(r"\s+")
+
+
+def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Article:
+    """Fill every field, falling back as the README documents when metadata is missing."""
+    meta = doc.meta
+    lang = _text(meta.get("lang")) or detect_language(doc.body, default_lang)
+    if doc.fmt == "markdown":
+        body_html, paragraphs = render_markdown(doc.body)
+    else:
+        paragraphs = plain_paragraphs(doc.body)
+        body_html = "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs)
+    sentences = tuple(s for p in paragraphs for s in split_sentences(p, lang))
+
+    title = _text(meta.get("title"))
+    title_derived = not title
+    if not title:
+        title = derive_title(sentences) or PurePosixPath(doc.path).stem
+
+    date = None
+    if "date" in meta and meta["date"] not in (None, ""):
+        try:
+            date = parse_date(meta["date"])
+        except ValueError as exc:
+            report.warn(doc.path, f"unparseable date {meta['date']!r} ({exc}); treated as undated",
+                        doc.meta_lines.get("date"))
+    else:
+        report.note(doc.path, "no date; the article takes its story's date")
+
+    tags = meta.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    if not isinstance(tags, (list, tuple)):
+        report.warn(doc.path, "tags must be a list; ignored", doc.meta_lines.get("tags"))
+        tags = ()
+
+    if not sentences:
+        report.warn(doc.path, "article has no body text", doc.body_line)
+
+    return Article(
+        id=_text(meta.get("id")) or str(PurePosixPath(doc.path).with_suffix("")),
+        path=doc.path,
+        title=title,
+        title_derived=title_derived,
+        source=_text(meta.get("source")) or source_from_path(doc.path),
+        date=date,
+        lang=lang,
+        body_html=body_html,
+        sentences=sentences,
+        url=_text(meta.get("url")) or None,
+        author=_text(meta.get("author")) or None,
+        tags=tuple(t for t in (_text(t) for t in tags) if t),
+    )
+
+
+def source_from_path(path: str) -> str:
+    """The folder a file sits in names its source ("harbor-gazette" → "Harbor Gazette"; words
+    with capitals or digits are kept as written, so "AP" stays "AP"); a file at the top of
+    content/ is its own source, named by its file name."""
+    parts = PurePosixPath(path).parts
+    if len(parts) == 1:
+        return PurePosixPath(path).stem
+    words = re.split(r"[-_\s]+", parts[-2])
+    return " ".join(w.capitalize() if w.isalpha() and w.islower() else w for w in words if w) or parts[-2]
+
+
+def derive_title(sentences: tuple[str, ...]) -> str:
+    """The first sentence, cut at a word boundary when it is long."""
+    if not sentences:
+        return ""
+    first = sentences[0].rstrip(" .")
+    if len(first) <= _TITLE_MAX:
+        return first
+    cut = first[:_TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return cut + "…"
+
+
+def render_markdown(body: str) -> tuple[str, list[str]]:
+    """HTML for the page and the plain text of each paragraph for sentence splitting."""
+    tokens = _markdown.parse(body)
+    paragraphs: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
+            text = "".join(
+                child.content if child.type in ("text", "code_inline") else " "
+                for child in token.children or ()
+                if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+            )
+            text = _SPACE.sub(" ", text).strip()
+            if text:
+                paragraphs.append(text)
+    return _markdown.renderer.render(tokens, _markdown.options, {}), paragraphs
+
+
+def plain_paragraphs(body: str) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks inside one are wrapping."""
+    return [p for p in (_SPACE.sub(" ", block).strip() for block in re.split(r"\n\s*\n", body)) if p]
+
+
+@lru_cache(maxsize=64)
+def _segmenter_lang(lang: str) -> str:
+    return (lang or "en").split("-")[0].lower()
+
+
+def split_sentences(paragraph: str, lang: str) -> list[str]:
+    """Sentences of one paragraph, by sentencex (abbreviation- and quote-aware, ~300 languages)."""
+    return [s for s in (part.strip() for part in segment(_segmenter_lang(lang), paragraph)) if s]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return ""
+    return _SPACE.sub(" ", str(value)).strip()

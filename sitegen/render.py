@@ -1,0 +1,251 @@
+"""Jinja2 rendering: the site's `templates/` first, then the theme's; one function per page type.
+
+Every page is described by a `Page` (output path, template, context) before anything is
+rendered, so the writer can stream pages one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from slugify import slugify
+
+from sitegen.config import ConfigError, SiteConfig
+from sitegen.model import Archive, Article, Story
+
+BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+_SAFE_SCHEMES = {"http", "https"}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path relative to the output folder, e.g. "stories/x/index.html"
+    template: str
+    context: dict[str, Any]
+
+
+def theme_dir(site_dir: Path, config: SiteConfig) -> Path:
+    """The site's own `themes/<name>` wins over the theme bundled with sitegen."""
+    for root in (site_dir / "themes", BUNDLED_THEMES):
+        candidate = root / config.theme
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise ConfigError(f"sitegen.toml: theme {config.theme!r} not found in themes/ or among bundled themes")
+
+
+def make_environment(site_dir: Path, config: SiteConfig) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(site_dir / "templates"), jinja2.FileSystemLoader(theme_dir(site_dir, config) / "templates")]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    base_path = urlsplit(config.site_url).path or "/"
+    env.globals.update(
+        site=config,
+        url=lambda path="": base_path + path.lstrip("/"),
+        abs_url=lambda path="": config.site_url + path.lstrip("/"),
+    )
+    env.filters.update(date=format_date, isodate=iso_date, safe_url=safe_url)
+    return env
+
+
+def format_date(value: datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return "undated"
+    text = f"{value.day} {value:%B %Y}"
+    if with_time and (value.hour or value.minute):
+        text += f", {value:%H:%M} UTC"
+    return text
+
+
+def iso_date(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value else ""
+
+
+def safe_url(value: str | None) -> str:
+    """Only http(s) links from article metadata reach a page; anything else is dropped."""
+    if not value:
+        return ""
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return value.strip() if scheme in _SAFE_SCHEMES else ""
+
+
+def source_slugs(archive: Archive) -> dict[str, str]:
+    """A unique URL slug per source name, stable because names are processed sorted."""
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted({a.source for a in archive.articles.values()}):
+        base = slugify(name) or "source"
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
+def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(output path, pager context) per page: `first` is page 1's folder, later pages `first/page/N/`."""
+    pages = max(1, -(-len(items) // per_page))
+
+    def folder(n: int) -> str:
+        return first if n == 1 else f"{first}page/{n}/"
+
+    for n in range(1, pages + 1):
+        yield folder(n) + "index.html", {
+            "items": items[(n - 1) * per_page : n * per_page],
+            "number": n,
+            "count": pages,
+            "prev": folder(n - 1) if n > 1 else None,
+            "next": folder(n + 1) if n < pages else None,
+        }
+
+
+def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> dict[str, Any]:
+    """What lists and feeds need to show a story."""
+    articles = archive.story_articles(story)
+    return {
+        "id": story.id,
+        "url": story.url,
+        "title": story.title,
+        "first_published": story.first_published,
+        "last_updated": story.last_updated,
+        "sources": [{"name": s, "url": f"sources/{slugs[s]}/"} for s in story.sources],
+        "first_source": articles[0].source,
+        "lead": story.summary.sentences[0].text if story.summary.sentences else "",
+        "article_count": len(articles),
+    }
+
+
+def article_anchor(article: Article) -> str:
+    return "a-" + (slugify(article.id) or "article")
+
+
+def plan_pages(archive: Archive, config: SiteConfig) -> Iterator[Page]:
+    """Every HTML, XML and JSON page of the site, in a deterministic order."""
+    slugs = source_slugs(archive)
+    stories = list(archive.stories.values())
+    views = {s.id: story_view(archive, s, slugs) for s in stories}
+
+    for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
+        yield Page(path, "index.html", {"pager": pager, "stories": pager["items"]})
+
+    for story in stories:
+        yield Page(f"{story.url}index.html", "story.html", story_context(archive, story, slugs))
+
+    by_source: dict[str, list[Article]] = defaultdict(list)
+    for article in archive.articles.values():
+        by_source[article.source].append(article)
+    source_rows = []
+    for name in sorted(by_source, key=str.casefold):
+        items = sorted(by_source[name], key=lambda a: _newest_first(archive.article_date(a.id), a.id))
+        rows = [{"article": a, "date": archive.article_date(a.id), "undated": a.date is None,
+                 "story": views[archive.story_of[a.id]], "anchor": article_anchor(a)} for a in items]
+        first = f"sources/{slugs[name]}/"
+        source_rows.append({"name": name, "url": first, "count": len(items)})
+        for path, pager in paginate(rows, config.stories_per_page, first):
+            yield Page(path, "source.html", {"source": name, "pager": pager, "rows": pager["items"]})
+    yield Page("sources/index.html", "sources.html", {"sources": source_rows})
+
+    months: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    undated: list[dict[str, Any]] = []
+    for story in stories:
+        if story.first_published is None:
+            undated.append(views[story.id])
+        else:
+            months[(story.first_published.year, story.first_published.month)].append(views[story.id])
+    month_rows = []
+    for (year, month), items in sorted(months.items(), reverse=True):
+        label = datetime(year, month, 1).strftime("%B %Y")
+        first = f"archive/{year:04d}/{month:02d}/"
+        month_rows.append({"year": year, "label": label, "url": first, "count": len(items)})
+        for path, pager in paginate(items, config.stories_per_page, first):
+            yield Page(path, "archive_list.html", {"heading": label, "pager": pager, "stories": pager["items"]})
+    if undated:
+        for path, pager in paginate(undated, config.stories_per_page, "archive/undated/"):
+            yield Page(path, "archive_list.html", {"heading": "Undated stories", "pager": pager, "stories": pager["items"]})
+    yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
+
+    yield Page("search/index.html", "search.html", {})
+    yield Page("404.html", "404.html", {})
+    feed = [views[s.id] for s in stories[:50]]
+    updated = max((s["last_updated"] for s in feed if s["last_updated"]), default=None)
+    yield Page("feed.xml", "feed.xml", {"stories": feed, "updated": updated})
+    sitemap = [""] + [s.url for s in stories] + [r["url"] for r in source_rows] + [r["url"] for r in month_rows]
+    yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap})
+
+
+def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:
+    return (date is None, -date.timestamp() if date else 0.0, key)
+
+
+def story_context(archive: Archive, story: Story, slugs: dict[str, str]) -> dict[str, Any]:
+    articles = archive.story_articles(story)
+    dated = [a.date for a in articles if a.date]
+    return {
+        "story": story,
+        "sources": [{"name": s, "url": f"sources/{slugs[s]}/"} for s in story.sources],
+        "summary": [
+            {"text": s.text, "sources": [{"name": n, "url": f"sources/{slugs[n]}/"} for n in s.sources]}
+            for s in story.summary.sentences
+        ],
+        "variants": [
+            {
+                "article": a,
+                "anchor": article_anchor(a),
+                "date": archive.article_date(a.id),
+                "undated": a.date is None,
+                "source_url": f"sources/{slugs[a.source]}/",
+                "original_url": safe_url(a.url),
+                "unique_sentences": story.summary.unique_sentences.get(a.id, ()),
+            }
+            for a in articles
+        ],
+        "first_source": articles[0].source if dated else None,
+        "filter_months": sorted({f"{d:%Y-%m}" for d in dated}),
+        "filter_years": sorted({f"{d:%Y}" for d in dated}),
+    }
+
+
+def stories_json(archive: Archive, config: SiteConfig) -> str:
+    """The machine-readable archive; its schema is documented in the README and kept stable."""
+    stories = []
+    for story in archive.stories.values():
+        stories.append({
+            "id": story.id,
+            "url": config.site_url + story.url,
+            "path": story.url,
+            "title": story.title,
+            "first_published": iso_date(story.first_published) or None,
+            "last_updated": iso_date(story.last_updated) or None,
+            "sources": list(story.sources),
+            "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
+            "articles": [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "source": a.source,
+                    "date": iso_date(archive.article_date(a.id)) or None,
+                    "undated": a.date is None,
+                    "url": a.url,
+                    "path": a.path,
+                    "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
+                }
+                for a in archive.story_articles(story)
+            ],
+        })
+    return json.dumps({"stories": stories}, ensure_ascii=False, indent=1)

@@ -1,0 +1,194 @@
+"""Story → merged summary: align reworded sentences across variants, rank the aligned facts by
+centrality and coverage, pick without redundancy, attribute each to the sources carrying it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pathlib import Path
+
+import numpy as np
+
+from sitegen.config import SiteConfig
+from sitegen.diagnostics import Report
+from sitegen.model import Article, Summary, SummarySentence
+from sitegen.terms import index_terms
+
+ALIGN_THRESHOLD = 0.45  # cosine above which two sentences of different variants say the same thing
+REDUNDANCY_THRESHOLD = 0.5  # a candidate this close to a chosen sentence adds nothing
+MIN_WORDS = 4  # shorter fragments ("he said.") are never summary or "only in" material
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    article: int
+    position: int
+    text: str
+    words: int
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """Sentences of several variants that say the same thing."""
+
+    members: tuple[int, ...]  # indexes into the sentence list
+    articles: frozenset[int]
+
+
+def _vectors(texts: Sequence[list[str]]) -> np.ndarray:
+    """Sentence-level TF-IDF (each sentence a document, as LexRank does), rows L2-normalised."""
+    vocab: dict[str, int] = {}
+    for terms in texts:
+        for t in terms:
+            vocab.setdefault(t, len(vocab))
+    matrix = np.zeros((len(texts), max(len(vocab), 1)))
+    for row, terms in enumerate(texts):
+        for t in terms:
+            matrix[row, vocab[t]] += 1.0
+    df = (matrix > 0).sum(axis=0)
+    matrix = np.where(matrix > 0, 1.0 + np.log(np.maximum(matrix, 1.0)), 0.0)
+    matrix *= np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: np.ndarray = matrix / norms
+    return result
+
+
+def _align(sentences: list[_Sentence], sim: np.ndarray) -> list[_Fact]:
+    """Union sentences of different articles that say the same thing (best match per article pair)."""
+    parent = list(range(len(sentences)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_article: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(sentences):
+        by_article[s.article].append(i)
+    for i, s in enumerate(sentences):
+        for other, idxs in by_article.items():
+            if other == s.article:
+                continue
+            best = max(idxs, key=lambda j: (sim[i, j], -j))
+            if sim[i, best] >= ALIGN_THRESHOLD:
+                parent[find(i)] = find(best)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(sentences)):
+        groups[find(i)].append(i)
+    return [
+        _Fact(tuple(m), frozenset(sentences[i].article for i in m)) for m in groups.values()
+    ]
+
+
+def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
+    """The merged summary of one story and each article's sentences no other source carries.
+
+    `articles` come oldest first; that order breaks ties and orders the summary.
+    """
+    sentences = [
+        _Sentence(a, p, text, len(text.split()))
+        for a, article in enumerate(articles)
+        for p, text in enumerate(article.sentences)
+    ]
+    if not sentences:
+        return Summary((), {a.id: () for a in articles})
+    terms = [index_terms(s.text, articles[s.article].lang) for s in sentences]
+    vectors = _vectors(terms)
+    sim = vectors @ vectors.T
+    facts = _align(sentences, sim)
+
+    centroid = vectors.sum(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    centrality = vectors @ centroid
+    n_articles = len(articles)
+    lengths = [max(len(a.sentences), 1) for a in articles]
+
+    def representative(fact: _Fact) -> int:
+        return max(fact.members, key=lambda i: (centrality[i], -sentences[i].article, -i))
+
+    scored: list[tuple[float, _Fact, int]] = []
+    for fact in facts:
+        rep = representative(fact)
+        s = sentences[rep]
+        if s.words < MIN_WORDS:
+            continue
+        coverage = len(fact.articles) / n_articles
+        position = min(sentences[i].position / lengths[sentences[i].article] for i in fact.members)
+        score = float(centrality[rep]) * (1.0 + coverage) * (1.0 + 0.5 * math.exp(-4.0 * position))
+        scored.append((score, fact, rep))
+    scored.sort(key=lambda item: (-item[0], item[2]))
+
+    chosen: list[tuple[_Fact, int]] = []
+    used = 0
+    for _, fact, rep in scored:
+        words = sentences[rep].words
+        if used + words > max_words:
+            continue
+        if any(sim[rep, other] >= REDUNDANCY_THRESHOLD for _, other in chosen):
+            continue
+        chosen.append((fact, rep))
+        used += words
+        if max_words - used < MIN_WORDS:
+            break
+
+    def reading_order(item: tuple[_Fact, int]) -> tuple[float, int]:
+        fact, rep = item
+        first = min(fact.members, key=lambda i: (sentences[i].article, sentences[i].position))
+        return (sentences[first].position / lengths[sentences[first].article], sentences[first].article)
+
+    chosen.sort(key=reading_order)
+    summary = tuple(
+        SummarySentence(
+            text=sentences[rep].text,
+            sources=_unique(articles[a].source for a in sorted(fact.articles)),
+            article_ids=tuple(articles[a].id for a in sorted(fact.articles)),
+        )
+        for fact, rep in chosen
+    )
+
+    unique: dict[str, list[str]] = {a.id: [] for a in articles}
+    if len({a.source for a in articles}) > 1:
+        for fact in facts:
+            if len({articles[a].source for a in fact.articles}) > 1:
+                continue
+            for i in sorted(fact.members):
+                if sentences[i].words >= MIN_WORDS:
+                    unique[articles[sentences[i].article].id].append(sentences[i].text)
+    return Summary(summary, {k: tuple(v) for k, v in unique.items()})
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def summarize_files(files: Sequence[Path], config: SiteConfig, max_words: int, site_dir: Path = Path(".")) -> tuple[Summary, Report]:
+    """The files read as articles of one story (the `sitegen summarize` command)."""
+    from sitegen.articles import dedupe_ids, load_file
+    from sitegen.load import ContentFile
+
+    report = Report()
+    articles = []
+    content_dir = (site_dir / config.content_dir).resolve()
+    for path in files:
+        # inside content/ a file keeps its content path (and so its folder's source); elsewhere
+        # it is named by its file name, which makes each file its own source
+        resolved = path.resolve()
+        rel = resolved.relative_to(content_dir).as_posix() if resolved.is_relative_to(content_dir) else path.name
+        file = ContentFile(path, rel)
+        try:
+            loaded = load_file(file, path.read_bytes(), config)
+        except OSError as exc:
+            report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
+            continue
+        report.diagnostics.extend(loaded.diagnostics)
+        if loaded.article is not None:
+            articles.append(loaded.article)
+    articles = dedupe_ids(articles, report)
+    articles.sort(key=lambda a: (a.date is None, a.date.timestamp() if a.date else 0.0, a.id))
+    return merge_summary(articles, max_words), report

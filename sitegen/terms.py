@@ -1,0 +1,81 @@
+"""Words → index terms: lowercased, stop words dropped, Snowball-stemmed, per language.
+
+Shared by clustering and summarizing so both stages see a text the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import snowballstemmer
+from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
+
+# Numbers keep their separators ("1,200", "3.5") because a shared figure is strong evidence.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+_SNOWBALL = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian",
+    "id": "indonesian", "it": "italian", "nl": "dutch", "no": "norwegian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+}
+
+
+def base_lang(lang: str) -> str:
+    return (lang or "en").split("-")[0].split("_")[0].lower()
+
+
+@lru_cache(maxsize=None)
+def stop_words(lang: str) -> frozenset[str]:
+    """The stop-words package's list for the language (English when it has none), minus numbers."""
+    code = base_lang(lang)
+    try:
+        words = get_stop_words(code if code in LANGUAGE_MAPPING else "en")
+    except StopWordError:
+        words = get_stop_words("en")
+    return frozenset(w for w in words if not any(c.isdigit() for c in w))
+
+
+@lru_cache(maxsize=None)
+def stemmer(lang: str) -> Callable[[str], str]:
+    """A memoised Snowball stemmer: news vocabularies repeat, so each word is stemmed once."""
+    algorithm = _SNOWBALL.get(base_lang(lang))
+    if algorithm is None:
+        return lambda word: word
+    stem = snowballstemmer.stemmer(algorithm).stemWord
+    return lru_cache(maxsize=200_000)(stem)
+
+
+def tokens(text: str) -> list[str]:
+    """Word and number tokens in their original case."""
+    return _TOKEN.findall(text)
+
+
+def word_terms(words: Iterable[str], lang: str) -> list[tuple[str, str | None]]:
+    """Each word with its index term, or None for stop words and single letters."""
+    stops = stop_words(lang)
+    stem = stemmer(lang)
+    out: list[tuple[str, str | None]] = []
+    for word in words:
+        lower = word.lower()
+        if lower[0].isdigit():
+            out.append((word, lower.replace(",", "")))
+        elif len(lower) > 1 and lower not in stops:
+            out.append((word, stem(lower)))
+        else:
+            out.append((word, None))
+    return out
+
+
+def index_terms(text: str, lang: str) -> list[str]:
+    """The index terms of a text, in order."""
+    return [term for _, term in word_terms(tokens(text), lang) if term is not None]
+
+
+def is_name(word: str, first_in_sentence: bool) -> bool:
+    """A capitalised word that doesn't merely open its sentence: likely a name or place."""
+    return not first_in_sentence and word[:1].isupper() and not word.isupper() or (
+        len(word) > 1 and word.isupper() and word.isalpha()
+    )

@@ -1,0 +1,50 @@
+"""Output: pages are written into a staging folder beside the output folder, then swapped in,
+so readers (and `sitegen serve`) never see a half-written site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class StagingOutput:
+    """Writes files under a fresh staging folder; refuses any path that would leave it."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+        self.root = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        self._resolved = self.root.resolve()
+        self.files_written = 0
+
+    def target(self, rel: str) -> Path:
+        path = (self.root / rel).resolve()
+        if not path.is_relative_to(self._resolved) or path == self._resolved:
+            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+        return path
+
+    def write_text(self, rel: str, text: str) -> None:
+        path = self.target(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.files_written += 1
+
+    def copy_tree(self, source: Path) -> None:
+        """Copy a static folder in; later copies (the site's own static/) override earlier ones."""
+        if source.is_dir():
+            shutil.copytree(source, self.root, dirs_exist_ok=True, symlinks=False)
+
+    def commit(self) -> None:
+        """Swap the staging folder in as the output folder and remove the previous site."""
+        old = self.output_dir.parent / f".{self.output_dir.name}.old-{os.getpid()}"
+        if self.output_dir.exists():
+            os.replace(self.output_dir, old)
+        os.replace(self.root, self.output_dir)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
