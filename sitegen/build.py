@@ -7,7 +7,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -33,13 +33,17 @@ class BuildResult:
     report: Report
     output_dir: Path
     pages_written: int = 0
+    cache_hits: int = 0
     search_pages: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(site_dir: Path, *, search: bool = True, use_cache: bool = True, log: Log = print) -> BuildResult:
+def build(site_dir: Path, *, search: bool = True, use_cache: bool = True, base_url: str | None = None,
+          log: Log = print) -> BuildResult:
     """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config."""
     config = load_config(site_dir)
+    if base_url:
+        config = replace(config, base_url=base_url)
     report = Report()
     timings: dict[str, float] = {}
 
@@ -65,7 +69,7 @@ def build(site_dir: Path, *, search: bool = True, use_cache: bool = True, log: L
     report.articles_published = len(articles)
 
     output_dir = site_dir / config.output_dir
-    result = BuildResult(config, archive, report, output_dir, timings=timings)
+    result = BuildResult(config, archive, report, output_dir, cache_hits=cache.hits, timings=timings)
     out = StagingOutput(output_dir)
     try:
         with stage("render") as note:

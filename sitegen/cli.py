@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build.add_argument("--no-cache", action="store_true", help="ignore the build cache (clean build)")
     build.add_argument("--quiet", action="store_true", help="print only diagnostics and the final line")
+    build.add_argument("--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)")
 
     serve = sub.add_parser("serve", parents=[common], help="build, then serve the site on loopback")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return cmd_build(args.site, strict=args.strict, search=not args.no_search,
-                             use_cache=not args.no_cache, quiet=args.quiet)
+                             use_cache=not args.no_cache, quiet=args.quiet, base_url=args.base_url)
         if args.command == "serve":
             return cmd_serve(args.site, args.host, args.port, search=not args.no_search)
         if args.command == "import":
@@ -58,10 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def cmd_build(site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool) -> int:
+def cmd_build(site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool,
+              base_url: str | None = None) -> int:
     from sitegen.build import build
 
-    result = build(site, search=search, use_cache=use_cache, log=(lambda _: None) if quiet else print)
+    result = build(site, search=search, use_cache=use_cache, base_url=base_url,
+                   log=(lambda _: None) if quiet else print)
     for line in result.report.summary_lines():
         print(line, file=sys.stderr)
     if result.report.has_errors:

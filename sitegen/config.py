@@ -73,7 +73,10 @@ class SiteConfig:
     )
     language: str = field(
         default="en",
-        metadata=_doc("Language of the site (BCP 47 code): `<html lang>` and the default for articles without `lang`."),
+        metadata=_doc(
+            "Language of the site (BCP 47 code): `<html lang>`, and the language of articles that "
+            "declare none and whose language can't be detected with confidence."
+        ),
     )
     theme: str = field(
         default="default",

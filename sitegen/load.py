@@ -107,6 +107,8 @@ def split_front_matter(rel: str, text: str, report: Report) -> RawDocument:
         meta = yaml.load(yaml_text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.index >= len(yaml_text.rstrip()) and getattr(exc, "context_mark", None):
+            mark = exc.context_mark  # ran off the end: the construct left open is the culprit
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.warn(rel, f"malformed YAML front matter ({problem}); metadata ignored", line)

@@ -126,9 +126,17 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> dict[st
         "last_updated": story.last_updated,
         "sources": [{"name": s, "url": f"sources/{slugs[s]}/"} for s in story.sources],
         "first_source": articles[0].source,
-        "lead": story.summary.sentences[0].text if story.summary.sentences else "",
+        "lead": _lead(story),
         "article_count": len(articles),
     }
+
+
+def _lead(story: Story) -> str:
+    """The summary's first sentence, unless the headline was derived from that very sentence."""
+    if not story.summary.sentences:
+        return ""
+    lead = story.summary.sentences[0].text
+    return "" if lead.startswith(story.title.rstrip("…")) else lead
 
 
 def article_anchor(article: Article) -> str:

@@ -1,0 +1,149 @@
+"""End to end: real builds into temp dirs, the real Pagefind binary, the CLI as users run it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import REPO, quiet_build, read_stories
+
+
+def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], capture_output=True, text=True, cwd=cwd,
+                          check=False)
+
+
+def test_seeds_build_into_one_story_with_two_variants_and_a_search_index(seeds_site: Path) -> None:
+    result = sitegen("build", cwd=seeds_site)
+    assert result.returncode == 0, result.stderr
+    stories = read_stories(seeds_site)
+    assert len(stories) == 1
+    story = stories[0]
+    assert {a["id"] for a in story["articles"]} == {"000_195430f04631b808", "001_b05ba9de3f9c4bcc"}
+    assert story["first_published"] == "2023-12-20T00:00:00Z"
+    undated = next(a for a in story["articles"] if a["id"] == "000_195430f04631b808")
+    assert undated["undated"] is True and undated["date"] == "2023-12-20T00:00:00Z"
+    assert all(set(s["sources"]) <= set(story["sources"]) and s["sources"] for s in story["summary"])
+    assert any(len(s["sources"]) == 2 for s in story["summary"])
+    page = (seeds_site / "public" / story["path"] / "index.html").read_text("utf-8")
+    assert page.count('class="variant"') == 2
+    assert "Islamic Jihad plans to visit the Egyptian capital soon." in page  # variants in full
+    assert "Undated" in page
+    assert 'data-pagefind-filter="source">001_b05ba9de3f9c4bcc<' in page
+    assert 'data-pagefind-filter="month">2023-12<' in page
+    bundle = seeds_site / "public" / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 1  # story pages only
+    assert "000_195430f04631b808.txt: note: no date" in result.stderr
+
+
+def test_bundled_sample_archive_builds_every_page(tmp_path: Path) -> None:
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    result = quiet_build(site, search=False)
+    assert not result.report.has_warnings
+    stories = read_stories(site)
+    multi = [s for s in stories if len(s["sources"]) >= 2]
+    assert len(multi) >= 12
+    assert sum(len(s["articles"]) for s in stories) == len(list((REPO / "content").rglob("*.*")))
+    public = site / "public"
+    for story in stories:
+        page = (public / story["path"] / "index.html").read_text("utf-8")
+        assert page.count('class="variant"') == len(story["articles"])
+    home = (public / "index.html").read_text("utf-8")
+    assert '<html lang="en">' in home and 'name="viewport"' in home
+    assert (public / "page" / "2" / "index.html").exists() == (len(stories) > 20)
+    dates = [s["first_published"] for s in stories if s["first_published"]]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    for path in ["sources/index.html", "sources/harbor-gazette/index.html", "archive/index.html",
+                 "archive/2024/03/index.html", "search/index.html", "404.html", "css/site.css"]:
+        assert (public / path).is_file(), path
+    for xml in ["feed.xml", "sitemap.xml"]:
+        ET.parse(public / xml)  # well-formed
+    spanish = next(s for s in stories if any(a["id"] == "cronica-andina/cortes-de-agua-embalse" for a in s["articles"]))
+    page = (public / spanish["path"] / "index.html").read_text("utf-8")
+    assert 'lang="es"' in page
+
+
+def test_site_templates_override_the_theme(seeds_site: Path) -> None:
+    (seeds_site / "templates").mkdir()
+    (seeds_site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}Lost at sea{% endblock %}')
+    quiet_build(seeds_site, search=False)
+    assert "Lost at sea" in (seeds_site / "public" / "404.html").read_text()
+    assert "Lost at sea" not in (seeds_site / "public" / "index.html").read_text()
+
+
+def test_broken_template_names_file_and_line_and_the_rest_builds(seeds_site: Path) -> None:
+    (seeds_site / "templates").mkdir()
+    (seeds_site / "templates" / "404.html").write_text("line one\n{% if %}\n")
+    result = sitegen("build", "--no-search", cwd=seeds_site)
+    assert result.returncode == 1
+    assert "templates/404.html:2: error: template error" in result.stderr
+    assert (seeds_site / "public" / "index.html").is_file()
+    assert not (seeds_site / "public" / "404.html").exists()
+
+
+def test_strict_turns_warnings_into_failure(seeds_site: Path) -> None:
+    (seeds_site / "content" / "bad.md").write_text("---\ndate: not-a-date\n---\nSome unrelated text about gardening.\n")
+    assert sitegen("build", "--no-search", cwd=seeds_site).returncode == 0
+    strict = sitegen("build", "--no-search", "--strict", cwd=seeds_site)
+    assert strict.returncode == 1 and "bad.md:2: warning: unparseable date" in strict.stderr
+
+
+def test_seeds_alone_pass_strict(seeds_site: Path) -> None:
+    """An undated wire is a note, not a warning."""
+    assert sitegen("build", "--no-search", "--strict", cwd=seeds_site).returncode == 0
+
+
+def test_untrusted_text_is_escaped_in_every_page(make_site) -> None:
+    site = make_site({"content/x/a.md": (
+        '---\ntitle: "<script>alert(1)</script> Flood"\nsource: "<img src=x onerror=alert(2)>"\n'
+        'url: "javascript:alert(3)"\n---\nRiver <b onclick=alert(4)>flood</b> hits the town.\n')})
+    quiet_build(site, search=False)
+    for page in (site / "public").rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b onclick" not in text, page
+        assert 'href="javascript:' not in text.lower(), page
+
+
+def test_import_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
+    records = [
+        {"id": "AP880911-0016", "title": "Hurricane Gilbert heads toward coast", "source": "AP",
+         "date": "1988-09-11", "text": "Hurricane Gilbert swept toward the coast on Sunday."},
+        {"text": "A record with nothing but text, about a county fair."},
+    ]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\n{not json\n" + json.dumps({"id": "x"}) + "\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    result = sitegen("import", str(jsonl), cwd=site)
+    assert result.returncode == 0
+    assert "in.jsonl:3: warning: invalid JSON" in result.stderr
+    assert "in.jsonl:4: warning: record has no 'text'" in result.stderr
+    quiet_build(site, search=False)
+    articles = {a["id"]: a for s in read_stories(site) for a in s["articles"]}
+    assert articles["AP880911-0016"]["source"] == "AP"
+    assert articles["AP880911-0016"]["date"] == "1988-09-11T00:00:00Z"
+    assert len(articles) == 2
+
+
+def test_warm_build_reuses_the_cache_and_writes_the_same_site(tmp_path: Path) -> None:
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    quiet_build(site, search=False)
+    first = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    result = quiet_build(site, search=False)
+    second = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    assert first == second
+    assert result.cache_hits == result.report.articles_published == 47
+
+
+def test_unknown_config_key_fails_with_its_name(seeds_site: Path) -> None:
+    (seeds_site / "sitegen.toml").write_text('title = "x"\nbase_ulr = "https://x"\n')
+    result = sitegen("build", cwd=seeds_site)
+    assert result.returncode == 2 and "unknown key 'base_ulr'" in result.stderr

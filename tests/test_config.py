@@ -1,0 +1,54 @@
+"""Configuration: defaults, errors that name the key, and docs that can't drift."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import _parser
+from sitegen.config import ConfigError, SiteConfig, documented_keys, load_config
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+
+
+def test_no_config_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path) == SiteConfig()
+
+
+def test_config_values_are_read(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text(
+        'title = "Wire Watch"\nbase_url = "https://example.org/news"\n[cluster]\nthreshold = 0.3\n')
+    config = load_config(tmp_path)
+    assert config.title == "Wire Watch" and config.cluster.threshold == 0.3
+    assert config.site_url == "https://example.org/news/"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('titel = "typo"\n', "unknown key 'titel'"),
+    ("[cluster]\nthreshhold = 0.3\n", "[cluster]: unknown key 'threshhold'"),
+    ('stories_per_page = "ten"\n', "'stories_per_page' must be int"),
+    ("title = \n", "sitegen.toml"),
+])
+def test_bad_config_names_the_key(tmp_path: Path, text: str, fragment: str) -> None:
+    (tmp_path / "sitegen.toml").write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(fragment)):
+        load_config(tmp_path)
+
+
+def test_every_config_key_is_documented_in_code_and_readme() -> None:
+    for key, doc, _default in documented_keys():
+        assert doc, f"config key {key} has no doc"
+        assert f"`{key}`" in README, f"config key {key} is missing from the README"
+
+
+def test_every_cli_option_is_in_the_readme() -> None:
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, sub in subparsers.choices.items():  # type: ignore[attr-defined]
+        assert f"sitegen {name}" in README, f"command {name} is missing from the README"
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in README, f"option {option} of {name} is missing from the README"
