@@ -62,8 +62,9 @@ def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
             article_id = f"{article.id}-{n}"
             n += 1
         if article_id != article.id:
-            report.warn(article.path, f"id {article.id!r} is already used by {seen[article.id]}; "
-                                      f"published as {article_id!r}")
+            report.warn(
+                article.path, f"id {article.id!r} is already used by {seen[article.id]}; published as {article_id!r}"
+            )
             article = replace(article, id=article_id)
         seen[article_id] = article.path
         result.append(article)

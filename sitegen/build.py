@@ -38,8 +38,9 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(site_dir: Path, *, search: bool = True, use_cache: bool = True, base_url: str | None = None,
-          log: Log = print) -> BuildResult:
+def build(
+    site_dir: Path, *, search: bool = True, use_cache: bool = True, base_url: str | None = None, log: Log = print
+) -> BuildResult:
     """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config."""
     config = load_config(site_dir)
     if base_url:

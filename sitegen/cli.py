@@ -13,8 +13,13 @@ from sitegen.config import ConfigError, load_config
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                        help="site root: the folder holding content/ and sitegen.toml (default: .)")
+    common.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="site root: the folder holding content/ and sitegen.toml (default: .)",
+    )
     parser = argparse.ArgumentParser(prog="sitegen", description="Publish a news story archive as a static site.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -24,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build.add_argument("--no-cache", action="store_true", help="ignore the build cache (clean build)")
     build.add_argument("--quiet", action="store_true", help="print only diagnostics and the final line")
-    build.add_argument("--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)")
+    build.add_argument(
+        "--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)"
+    )
 
     serve = sub.add_parser("serve", parents=[common], help="build, then serve the site on loopback")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -36,8 +43,13 @@ def _parser() -> argparse.ArgumentParser:
 
     summ = sub.add_parser("summarize", parents=[common], help="print the merged summary of article files")
     summ.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    summ.add_argument("--max-words", type=int, default=None, metavar="N",
-                      help="summary length in words (default: summary.max_words from the config)")
+    summ.add_argument(
+        "--max-words",
+        type=int,
+        default=None,
+        metavar="N",
+        help="summary length in words (default: summary.max_words from the config)",
+    )
     return parser
 
 
@@ -45,8 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            return cmd_build(args.site, strict=args.strict, search=not args.no_search,
-                             use_cache=not args.no_cache, quiet=args.quiet, base_url=args.base_url)
+            return cmd_build(
+                args.site,
+                strict=args.strict,
+                search=not args.no_search,
+                use_cache=not args.no_cache,
+                quiet=args.quiet,
+                base_url=args.base_url,
+            )
         if args.command == "serve":
             return cmd_serve(args.site, args.host, args.port, search=not args.no_search)
         if args.command == "import":
@@ -59,12 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def cmd_build(site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool,
-              base_url: str | None = None) -> int:
+def cmd_build(
+    site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool, base_url: str | None = None
+) -> int:
     from sitegen.build import build
 
-    result = build(site, search=search, use_cache=use_cache, base_url=base_url,
-                   log=(lambda _: None) if quiet else print)
+    result = build(
+        site, search=search, use_cache=use_cache, base_url=base_url, log=(lambda _: None) if quiet else print
+    )
     for line in result.report.summary_lines():
         print(line, file=sys.stderr)
     if result.report.has_errors:

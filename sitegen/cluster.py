@@ -111,14 +111,13 @@ def candidate_similarities(
     for start in range(0, len(order), _BLOCK):
         rows = order[start : start + _BLOCK]
         lo = np.searchsorted(day_sorted, day_sorted[start] - window_days, side="left")
-        hi = np.searchsorted(day_sorted, day_sorted[min(start + _BLOCK, len(order)) - 1] + window_days,
-                             side="right")
+        hi = np.searchsorted(day_sorted, day_sorted[min(start + _BLOCK, len(order)) - 1] + window_days, side="right")
         cols = order[lo:hi]
         collect(rows, cols)
         # exclude out-of-window pairs the block's span let in
     if undated:
         collect(undated, list(range(n)))
-    for (i, j) in list(pairs):
+    for i, j in list(pairs):
         di, dj = days[i], days[j]
         if di is not None and dj is not None and abs(di - dj) > window_days:
             del pairs[(i, j)]

@@ -126,9 +126,7 @@ def _from_table(cls: type, table: dict[str, Any], where: str) -> Any:
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value, ok = float(value), True
         if not ok:
-            raise ConfigError(
-                f"{where}: {key!r} must be {expected.__name__}, got {type(value).__name__} {value!r}"
-            )
+            raise ConfigError(f"{where}: {key!r} must be {expected.__name__}, got {type(value).__name__} {value!r}")
         values[key] = value
     return cls(**values)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     NOTE = "note"  # expected conditions worth knowing (an undated wire); never fails --strict
     WARNING = "warning"
     ERROR = "error"

@@ -44,8 +44,10 @@ def import_jsonl(jsonl: Path, content_dir: Path) -> ImportResult:
                 continue
             meta = {k: str(record[k]) for k in FIELDS if record.get(k) not in (None, "")}
             folder = slugify(meta.get("source", "")) or "imported"
-            stem = slugify(meta.get("id", ""), max_length=80) or hashlib.sha1(
-                record["text"].encode("utf-8")).hexdigest()[:12]
+            stem = (
+                slugify(meta.get("id", ""), max_length=80)
+                or hashlib.sha1(record["text"].encode("utf-8")).hexdigest()[:12]
+            )
             path = content_dir / folder / f"{stem}.md"
             n = 2
             while path in used:

@@ -107,8 +107,9 @@ def split_front_matter(rel: str, text: str, report: Report) -> RawDocument:
         meta = yaml.load(yaml_text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        if mark is not None and mark.index >= len(yaml_text.rstrip()) and getattr(exc, "context_mark", None):
-            mark = exc.context_mark  # ran off the end: the construct left open is the culprit
+        context = getattr(exc, "context_mark", None)
+        if mark is not None and context is not None and mark.index >= len(yaml_text.rstrip()):
+            mark = context  # ran off the end: the construct left open is the culprit
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.warn(rel, f"malformed YAML front matter ({problem}); metadata ignored", line)
@@ -118,7 +119,7 @@ def split_front_matter(rel: str, text: str, report: Report) -> RawDocument:
     if not isinstance(meta, dict):
         report.warn(rel, "front matter is not a mapping of keys to values; ignored", 2)
         meta = {}
-    meta_lines = {}
+    meta_lines: dict[str, int] = {}
     for number, line_text in enumerate(yaml_text.split("\n"), start=2):
         key = line_text.split(":", 1)[0].strip()
         if ":" in line_text and key and not line_text[0].isspace():

@@ -44,8 +44,9 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
         try:
             date = parse_date(meta["date"])
         except ValueError as exc:
-            report.warn(doc.path, f"unparseable date {meta['date']!r} ({exc}); treated as undated",
-                        doc.meta_lines.get("date"))
+            report.warn(
+                doc.path, f"unparseable date {meta['date']!r} ({exc}); treated as undated", doc.meta_lines.get("date")
+            )
     else:
         report.note(doc.path, "no date; the article takes its story's date")
 

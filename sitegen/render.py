@@ -42,7 +42,10 @@ def theme_dir(site_dir: Path, config: SiteConfig) -> Path:
 
 
 def make_environment(site_dir: Path, config: SiteConfig) -> jinja2.Environment:
-    loaders = [jinja2.FileSystemLoader(site_dir / "templates"), jinja2.FileSystemLoader(theme_dir(site_dir, config) / "templates")]
+    loaders = [
+        jinja2.FileSystemLoader(site_dir / "templates"),
+        jinja2.FileSystemLoader(theme_dir(site_dir, config) / "templates"),
+    ]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -106,13 +109,16 @@ def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[
         return first if n == 1 else f"{first}page/{n}/"
 
     for n in range(1, pages + 1):
-        yield folder(n) + "index.html", {
-            "items": items[(n - 1) * per_page : n * per_page],
-            "number": n,
-            "count": pages,
-            "prev": folder(n - 1) if n > 1 else None,
-            "next": folder(n + 1) if n < pages else None,
-        }
+        yield (
+            folder(n) + "index.html",
+            {
+                "items": items[(n - 1) * per_page : n * per_page],
+                "number": n,
+                "count": pages,
+                "prev": folder(n - 1) if n > 1 else None,
+                "next": folder(n + 1) if n < pages else None,
+            },
+        )
 
 
 def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> dict[str, Any]:
@@ -160,11 +166,19 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Iterator[Page]:
         by_source[article.source].append(article)
     source_rows = []
     for name in sorted(by_source, key=str.casefold):
-        items = sorted(by_source[name], key=lambda a: _newest_first(archive.article_date(a.id), a.id))
-        rows = [{"article": a, "date": archive.article_date(a.id), "undated": a.date is None,
-                 "story": views[archive.story_of[a.id]], "anchor": article_anchor(a)} for a in items]
+        source_articles = sorted(by_source[name], key=lambda a: _newest_first(archive.article_date(a.id), a.id))
+        rows = [
+            {
+                "article": a,
+                "date": archive.article_date(a.id),
+                "undated": a.date is None,
+                "story": views[archive.story_of[a.id]],
+                "anchor": article_anchor(a),
+            }
+            for a in source_articles
+        ]
         first = f"sources/{slugs[name]}/"
-        source_rows.append({"name": name, "url": first, "count": len(items)})
+        source_rows.append({"name": name, "url": first, "count": len(source_articles)})
         for path, pager in paginate(rows, config.stories_per_page, first):
             yield Page(path, "source.html", {"source": name, "pager": pager, "rows": pager["items"]})
     yield Page("sources/index.html", "sources.html", {"sources": source_rows})
@@ -185,7 +199,9 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Iterator[Page]:
             yield Page(path, "archive_list.html", {"heading": label, "pager": pager, "stories": pager["items"]})
     if undated:
         for path, pager in paginate(undated, config.stories_per_page, "archive/undated/"):
-            yield Page(path, "archive_list.html", {"heading": "Undated stories", "pager": pager, "stories": pager["items"]})
+            yield Page(
+                path, "archive_list.html", {"heading": "Undated stories", "pager": pager, "stories": pager["items"]}
+            )
     yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
 
     yield Page("search/index.html", "search.html", {})
@@ -233,27 +249,29 @@ def stories_json(archive: Archive, config: SiteConfig) -> str:
     """The machine-readable archive; its schema is documented in the README and kept stable."""
     stories = []
     for story in archive.stories.values():
-        stories.append({
-            "id": story.id,
-            "url": config.site_url + story.url,
-            "path": story.url,
-            "title": story.title,
-            "first_published": iso_date(story.first_published) or None,
-            "last_updated": iso_date(story.last_updated) or None,
-            "sources": list(story.sources),
-            "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
-            "articles": [
-                {
-                    "id": a.id,
-                    "title": a.title,
-                    "source": a.source,
-                    "date": iso_date(archive.article_date(a.id)) or None,
-                    "undated": a.date is None,
-                    "url": a.url,
-                    "path": a.path,
-                    "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
-                }
-                for a in archive.story_articles(story)
-            ],
-        })
+        stories.append(
+            {
+                "id": story.id,
+                "url": config.site_url + story.url,
+                "path": story.url,
+                "title": story.title,
+                "first_published": iso_date(story.first_published) or None,
+                "last_updated": iso_date(story.last_updated) or None,
+                "sources": list(story.sources),
+                "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
+                "articles": [
+                    {
+                        "id": a.id,
+                        "title": a.title,
+                        "source": a.source,
+                        "date": iso_date(archive.article_date(a.id)) or None,
+                        "undated": a.date is None,
+                        "url": a.url,
+                        "path": a.path,
+                        "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
+                    }
+                    for a in archive.story_articles(story)
+                ],
+            }
+        )
     return json.dumps({"stories": stories}, ensure_ascii=False, indent=1)

@@ -8,7 +8,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
 from pathlib import Path
 
 import numpy as np
@@ -81,9 +80,7 @@ def _align(sentences: list[_Sentence], sim: np.ndarray) -> list[_Fact]:
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sentences)):
         groups[find(i)].append(i)
-    return [
-        _Fact(tuple(m), frozenset(sentences[i].article for i in m)) for m in groups.values()
-    ]
+    return [_Fact(tuple(m), frozenset(sentences[i].article for i in m)) for m in groups.values()]
 
 
 def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
@@ -167,7 +164,9 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def summarize_files(files: Sequence[Path], config: SiteConfig, max_words: int, site_dir: Path = Path(".")) -> tuple[Summary, Report]:
+def summarize_files(
+    files: Sequence[Path], config: SiteConfig, max_words: int, site_dir: Path = Path(".")
+) -> tuple[Summary, Report]:
     """The files read as articles of one story (the `sitegen summarize` command)."""
     from sitegen.articles import dedupe_ids, load_file
     from sitegen.load import ContentFile

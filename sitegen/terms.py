@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
@@ -16,10 +16,27 @@ from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _SNOWBALL = {
-    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
-    "en": "english", "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian",
-    "id": "indonesian", "it": "italian", "nl": "dutch", "no": "norwegian", "pl": "polish",
-    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
 }
 
 
@@ -27,7 +44,7 @@ def base_lang(lang: str) -> str:
     return (lang or "en").split("-")[0].split("_")[0].lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(lang: str) -> frozenset[str]:
     """The stop-words package's list for the language (English when it has none), minus numbers."""
     code = base_lang(lang)
@@ -38,7 +55,7 @@ def stop_words(lang: str) -> frozenset[str]:
     return frozenset(w for w in words if not any(c.isdigit() for c in w))
 
 
-@lru_cache(maxsize=None)
+@cache
 def stemmer(lang: str) -> Callable[[str], str]:
     """A memoised Snowball stemmer: news vocabularies repeat, so each word is stemmed once."""
     algorithm = _SNOWBALL.get(base_lang(lang))
@@ -76,6 +93,9 @@ def index_terms(text: str, lang: str) -> list[str]:
 
 def is_name(word: str, first_in_sentence: bool) -> bool:
     """A capitalised word that doesn't merely open its sentence: likely a name or place."""
-    return not first_in_sentence and word[:1].isupper() and not word.isupper() or (
-        len(word) > 1 and word.isupper() and word.isalpha()
+    return (
+        not first_in_sentence
+        and word[:1].isupper()
+        and not word.isupper()
+        or (len(word) > 1 and word.isupper() and word.isalpha())
     )

@@ -13,8 +13,9 @@ from conftest import REPO, quiet_build, read_stories
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], capture_output=True, text=True, cwd=cwd,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
 
 
 def test_seeds_build_into_one_story_with_two_variants_and_a_search_index(seeds_site: Path) -> None:
@@ -60,8 +61,15 @@ def test_bundled_sample_archive_builds_every_page(tmp_path: Path) -> None:
     assert (public / "page" / "2" / "index.html").exists() == (len(stories) > 20)
     dates = [s["first_published"] for s in stories if s["first_published"]]
     assert dates == sorted(dates, reverse=True)  # newest first
-    for path in ["sources/index.html", "sources/harbor-gazette/index.html", "archive/index.html",
-                 "archive/2024/03/index.html", "search/index.html", "404.html", "css/site.css"]:
+    for path in [
+        "sources/index.html",
+        "sources/harbor-gazette/index.html",
+        "archive/index.html",
+        "archive/2024/03/index.html",
+        "search/index.html",
+        "404.html",
+        "css/site.css",
+    ]:
         assert (public / path).is_file(), path
     for xml in ["feed.xml", "sitemap.xml"]:
         ET.parse(public / xml)  # well-formed
@@ -72,7 +80,9 @@ def test_bundled_sample_archive_builds_every_page(tmp_path: Path) -> None:
 
 def test_site_templates_override_the_theme(seeds_site: Path) -> None:
     (seeds_site / "templates").mkdir()
-    (seeds_site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}Lost at sea{% endblock %}')
+    (seeds_site / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}Lost at sea{% endblock %}'
+    )
     quiet_build(seeds_site, search=False)
     assert "Lost at sea" in (seeds_site / "public" / "404.html").read_text()
     assert "Lost at sea" not in (seeds_site / "public" / "index.html").read_text()
@@ -101,9 +111,14 @@ def test_seeds_alone_pass_strict(seeds_site: Path) -> None:
 
 
 def test_untrusted_text_is_escaped_in_every_page(make_site) -> None:
-    site = make_site({"content/x/a.md": (
-        '---\ntitle: "<script>alert(1)</script> Flood"\nsource: "<img src=x onerror=alert(2)>"\n'
-        'url: "javascript:alert(3)"\n---\nRiver <b onclick=alert(4)>flood</b> hits the town.\n')})
+    site = make_site(
+        {
+            "content/x/a.md": (
+                '---\ntitle: "<script>alert(1)</script> Flood"\nsource: "<img src=x onerror=alert(2)>"\n'
+                'url: "javascript:alert(3)"\n---\nRiver <b onclick=alert(4)>flood</b> hits the town.\n'
+            )
+        }
+    )
     quiet_build(site, search=False)
     for page in (site / "public").rglob("*.html"):
         text = page.read_text("utf-8")
@@ -113,8 +128,13 @@ def test_untrusted_text_is_escaped_in_every_page(make_site) -> None:
 
 def test_import_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
     records = [
-        {"id": "AP880911-0016", "title": "Hurricane Gilbert heads toward coast", "source": "AP",
-         "date": "1988-09-11", "text": "Hurricane Gilbert swept toward the coast on Sunday."},
+        {
+            "id": "AP880911-0016",
+            "title": "Hurricane Gilbert heads toward coast",
+            "source": "AP",
+            "date": "1988-09-11",
+            "text": "Hurricane Gilbert swept toward the coast on Sunday.",
+        },
         {"text": "A record with nothing but text, about a county fair."},
     ]
     jsonl = tmp_path / "in.jsonl"

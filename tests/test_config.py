@@ -19,18 +19,22 @@ def test_no_config_file_gives_defaults(tmp_path: Path) -> None:
 
 def test_config_values_are_read(tmp_path: Path) -> None:
     (tmp_path / "sitegen.toml").write_text(
-        'title = "Wire Watch"\nbase_url = "https://example.org/news"\n[cluster]\nthreshold = 0.3\n')
+        'title = "Wire Watch"\nbase_url = "https://example.org/news"\n[cluster]\nthreshold = 0.3\n'
+    )
     config = load_config(tmp_path)
     assert config.title == "Wire Watch" and config.cluster.threshold == 0.3
     assert config.site_url == "https://example.org/news/"
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ('titel = "typo"\n', "unknown key 'titel'"),
-    ("[cluster]\nthreshhold = 0.3\n", "[cluster]: unknown key 'threshhold'"),
-    ('stories_per_page = "ten"\n', "'stories_per_page' must be int"),
-    ("title = \n", "sitegen.toml"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ('titel = "typo"\n', "unknown key 'titel'"),
+        ("[cluster]\nthreshhold = 0.3\n", "[cluster]: unknown key 'threshhold'"),
+        ('stories_per_page = "ten"\n', "'stories_per_page' must be int"),
+        ("title = \n", "sitegen.toml"),
+    ],
+)
 def test_bad_config_names_the_key(tmp_path: Path, text: str, fragment: str) -> None:
     (tmp_path / "sitegen.toml").write_text(text)
     with pytest.raises(ConfigError, match=re.escape(fragment)):

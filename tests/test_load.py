@@ -35,15 +35,17 @@ def test_seed_with_inline_date_and_seed_without_metadata(seeds_site: Path) -> No
 
 
 def test_front_matter_fields_and_fallbacks(make_site) -> None:
-    site = make_site({
-        "content/harbor-gazette/port.md": (
-            "---\ntitle: Port strike halts exports\ndate: 2024-03-11T09:30:00Z\nauthor: Ana Ruiz\n"
-            "url: https://example.org/port\ntags: [labour, ports]\nlang: en\n---\n"
-            "Dockworkers walked out on Monday. Exports stopped at noon.\n"
-        ),
-        "content/AP/wire.txt": " date 2024-03-12 Dockworkers stayed out for a second day.\n",
-        "content/explicit.md": "---\nid: custom-id\nsource: The Ledger\n---\nA body with an explicit id.\n",
-    })
+    site = make_site(
+        {
+            "content/harbor-gazette/port.md": (
+                "---\ntitle: Port strike halts exports\ndate: 2024-03-11T09:30:00Z\nauthor: Ana Ruiz\n"
+                "url: https://example.org/port\ntags: [labour, ports]\nlang: en\n---\n"
+                "Dockworkers walked out on Monday. Exports stopped at noon.\n"
+            ),
+            "content/AP/wire.txt": " date 2024-03-12 Dockworkers stayed out for a second day.\n",
+            "content/explicit.md": "---\nid: custom-id\nsource: The Ledger\n---\nA body with an explicit id.\n",
+        }
+    )
     articles, _ = load(site)
     port = articles["harbor-gazette/port"]
     assert port.title == "Port strike halts exports" and not port.title_derived
@@ -58,15 +60,17 @@ def test_front_matter_fields_and_fallbacks(make_site) -> None:
 
 
 def test_bad_input_is_reported_with_file_and_line_and_the_rest_loads(make_site) -> None:
-    site = make_site({
-        "content/good.md": "---\ntitle: Fine\n---\nA perfectly good article body.\n",
-        "content/broken-yaml.md": "---\ntitle: Fine\ndate: [unclosed\n---\nBody survives the bad metadata.\n",
-        "content/bad-date.md": "---\ntitle: T\ndate: 2024-13-45\n---\nBody with an impossible date.\n",
-        "content/empty.txt": "",
-        "content/photo.jpg": b"\xff\xd8\xff\xe0",
-        "content/latin1.txt": "Caf\xe9 owners protested on Monday in the old town.".encode("cp1252"),
-        "content/.hidden.md": "secret",
-    })
+    site = make_site(
+        {
+            "content/good.md": "---\ntitle: Fine\n---\nA perfectly good article body.\n",
+            "content/broken-yaml.md": "---\ntitle: Fine\ndate: [unclosed\n---\nBody survives the bad metadata.\n",
+            "content/bad-date.md": "---\ntitle: T\ndate: 2024-13-45\n---\nBody with an impossible date.\n",
+            "content/empty.txt": "",
+            "content/photo.jpg": b"\xff\xd8\xff\xe0",
+            "content/latin1.txt": "Caf\xe9 owners protested on Monday in the old town.".encode("cp1252"),
+            "content/.hidden.md": "secret",
+        }
+    )
     articles, report = load(site)
     assert set(articles) == {"good", "broken-yaml", "bad-date", "latin1"}
     by_path = {d.path: d for d in report.diagnostics if d.level is not Level.NOTE}
@@ -76,16 +80,21 @@ def test_bad_input_is_reported_with_file_and_line_and_the_rest_loads(make_site) 
     assert "Café" in articles["latin1"].sentences[0]
     assert "Windows-1252" in by_path["latin1.txt"].message
     skipped = {s.path: s.reason for s in report.skipped}
-    assert skipped == {"empty.txt": "empty file", ".hidden.md": "hidden file",
-                       "photo.jpg": "unsupported file type '.jpg' (use .md or .txt)"}
+    assert skipped == {
+        "empty.txt": "empty file",
+        ".hidden.md": "hidden file",
+        "photo.jpg": "unsupported file type '.jpg' (use .md or .txt)",
+    }
     assert report.files_read == 7
 
 
 def test_duplicate_ids_are_both_kept_with_a_warning(make_site) -> None:
-    site = make_site({
-        "content/a.md": "---\nid: same\n---\nFirst article text here.\n",
-        "content/b.md": "---\nid: same\n---\nSecond article text here.\n",
-    })
+    site = make_site(
+        {
+            "content/a.md": "---\nid: same\n---\nFirst article text here.\n",
+            "content/b.md": "---\nid: same\n---\nSecond article text here.\n",
+        }
+    )
     articles, report = load(site)
     assert set(articles) == {"same", "same-2"}
     assert any(d.path == "b.md" and "already used" in d.message for d in report.diagnostics)
@@ -100,8 +109,13 @@ def test_raw_html_in_markdown_is_escaped_not_rendered(make_site) -> None:
 
 
 def test_language_is_detected_when_not_declared(make_site) -> None:
-    site = make_site({"content/diario/agua.txt": (
-        " date 2025-03-07 Las autoridades de la ciudad anunciaron el viernes cortes de agua en todos "
-        "los barrios a partir del lunes, debido a la sequía que afecta al embalse principal.\n")})
+    site = make_site(
+        {
+            "content/diario/agua.txt": (
+                " date 2025-03-07 Las autoridades de la ciudad anunciaron el viernes cortes de agua en todos "
+                "los barrios a partir del lunes, debido a la sequía que afecta al embalse principal.\n"
+            )
+        }
+    )
     articles, _ = load(site)
     assert articles["diario/agua"].lang == "es"

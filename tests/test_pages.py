@@ -47,8 +47,13 @@ def test_serve_answers_on_loopback_and_refuses_traversal(tmp_path: Path, seeds_s
     for folder in (tmp_path, seeds_site):  # one and two levels above public/
         (folder / "secret.txt").write_text("outside the output folder")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--no-search", "--port", str(port)],
-                            cwd=seeds_site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--no-search", "--port", str(port)],
+        cwd=seeds_site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -60,8 +65,15 @@ def test_serve_answers_on_loopback_and_refuses_traversal(tmp_path: Path, seeds_s
             except urllib.error.URLError:
                 assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
-        for path in ["/../secret.txt", "/../../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
-                     "/%2e%2e%2f%2e%2e%2fsecret.txt", "/%2E%2E/%2E%2E/secret.txt", "/..\\secret.txt"]:
+        for path in [
+            "/../secret.txt",
+            "/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/%2e%2e%2f%2e%2e%2fsecret.txt",
+            "/%2E%2E/%2E%2E/secret.txt",
+            "/..\\secret.txt",
+        ]:
             request = urllib.request.Request(base + path)
             try:
                 with urllib.request.urlopen(request) as response:

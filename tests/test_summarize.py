@@ -11,18 +11,21 @@ from sitegen.summarize import merge_summary
 
 
 def article(id: str, source: str, *sentences: str) -> Article:
-    return Article(id=id, path=f"{id}.md", title=id, source=source, date=None, lang="en",
-                   body_html="", sentences=tuple(sentences))
+    return Article(
+        id=id, path=f"{id}.md", title=id, source=source, date=None, lang="en", body_html="", sentences=tuple(sentences)
+    )
 
 
 A = article(
-    "a", "Wire A",
+    "a",
+    "Wire A",
     "Dockworkers at Port Calloway walked off the job on Monday, halting all container exports.",
     "The union demands a 12 percent raise over three years.",
     "Officials said talks would resume on Thursday in the capital.",
 )
 B = article(
-    "b", "Wire B",
+    "b",
+    "Wire B",
     "Dockworkers at Port Calloway walked off the job Monday, halting container exports.",
     "The strike is the first at the port since 1998.",
     "Talks are expected to resume Thursday, officials said.",
@@ -52,8 +55,13 @@ def test_length_budget_is_respected() -> None:
 
 def test_seed_summary_is_attributed_to_both_wires(seeds_site: Path) -> None:
     files = sorted((seeds_site / "content").iterdir())
-    out = subprocess.run([sys.executable, "-m", "sitegen", "summarize", "--max-words", "100", *map(str, files)],
-                         capture_output=True, text=True, check=True, cwd=seeds_site)
+    out = subprocess.run(
+        [sys.executable, "-m", "sitegen", "summarize", "--max-words", "100", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=seeds_site,
+    )
     lines = out.stdout.strip().splitlines()
     assert lines and sum(len(line.split()) for line in lines) <= 100
     assert any("Haniyeh" in line for line in lines)
