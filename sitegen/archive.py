@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sitegen.cluster import StoryGroup
+from sitegen.cluster import Clustering
 from sitegen.config import SummaryConfig
 from sitegen.model import Archive, Article, Story
 from sitegen.summarize import merge_summary
@@ -18,11 +18,11 @@ def story_title(articles: Sequence[Article]) -> str:
     return articles[0].title
 
 
-def build_archive(articles: Sequence[Article], groups: Sequence[StoryGroup], config: SummaryConfig) -> Archive:
+def build_archive(articles: Sequence[Article], clustering: Clustering, config: SummaryConfig) -> Archive:
     by_id = {a.id: a for a in articles}
     stories: dict[str, Story] = {}
     story_of: dict[str, str] = {}
-    for group in groups:
+    for group in clustering.groups:
         members = [by_id[a] for a in group.article_ids]
         dates = [a.date for a in members if a.date is not None]
         stories[group.id] = Story(
@@ -33,7 +33,8 @@ def build_archive(articles: Sequence[Article], groups: Sequence[StoryGroup], con
             first_published=min(dates) if dates else None,
             last_updated=max(dates) if dates else None,
             summary=merge_summary(members, config.max_words),
+            related=group.related,
         )
         for article_id in group.article_ids:
             story_of[article_id] = group.id
-    return Archive(articles=by_id, stories=stories, story_of=story_of)
+    return Archive(articles=by_id, stories=stories, story_of=story_of, redirects=clustering.redirects)

@@ -19,8 +19,9 @@ from sitegen.cluster import cluster_stories
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Report
 from sitegen.model import Archive
-from sitegen.render import Page, make_environment, plan_pages, stories_json, theme_dir
+from sitegen.render import Page, make_environment, netlify_redirects, plan_pages, stories_json, theme_dir
 from sitegen.search import SearchIndexError, index_site
+from sitegen.story_ids import StoryRegistry
 from sitegen.write import StagingOutput
 
 Log = Callable[[str], None]
@@ -62,10 +63,15 @@ def build(
         cache.save()
         note.append(f"{len(articles)} articles ({cache.hits} cached)")
     with stage("cluster") as note:
-        groups = cluster_stories(articles, config.cluster)
-        note.append(f"{len(groups)} stories")
+        registry_path = site_dir / config.cluster.registry_file
+        previous, problem = StoryRegistry.read(registry_path)
+        if problem:
+            report.warn(config.cluster.registry_file, problem)
+        pins = {a.id: a.story for a in articles if a.story}
+        clustering = cluster_stories(articles, config.cluster, previous, pins)
+        note.append(f"{len(clustering.groups)} stories")
     with stage("summarize") as note:
-        archive = build_archive(articles, groups, config.summary)
+        archive = build_archive(articles, clustering, config.summary)
         note.append(f"{len(archive.stories)} summaries")
     report.articles_published = len(articles)
 
@@ -82,6 +88,8 @@ def build(
                 if html is not None:
                     out.write_text(page.path, html)
             out.write_text("stories.json", stories_json(archive, config))
+            if archive.redirects:
+                out.write_text("_redirects", netlify_redirects(archive, config))
             result.pages_written = out.files_written
             note.append(f"{out.files_written} files")
         if search:
@@ -92,6 +100,7 @@ def build(
                 except SearchIndexError as exc:
                     report.error("pagefind", str(exc))
         out.commit()
+        clustering.registry().write(registry_path)
     except BaseException:
         out.discard()
         raise

@@ -29,26 +29,51 @@ class ClusterConfig:
     """How articles are grouped into stories (`[cluster]` table)."""
 
     threshold: float = field(
-        default=0.22,
+        default=0.2,
         metadata=_doc(
-            "Average-linkage cosine similarity two groups of articles need to be merged into one "
-            "story. Higher splits more, lower merges more."
+            "Mean cosine similarity two groups of articles need to be merged into one story "
+            "(average linkage). Higher splits more, lower merges more."
         ),
     )
-    window_days: int = field(
-        default=3,
+    window_days: float = field(
+        default=3.0,
         metadata=_doc(
-            "Articles published more than this many days apart are never compared directly. "
-            "Undated articles are compared with every article."
+            "Reports this many days apart or closer are compared on their text alone; beyond it "
+            "the time prior (`time_decay`) applies. Undated articles are never penalised."
         ),
+    )
+    time_decay: float = field(
+        default=0.2,
+        metadata=_doc(
+            "Strength of the time prior: similarity is divided by 1 + time_decay × ln(gap / "
+            "window_days) for reports further apart than the window. 0 turns it off."
+        ),
+    )
+    expansion: float = field(
+        default=1.0,
+        metadata=_doc(
+            "Weight of the neighbours' mean vector blended into each article's vector before "
+            "linkage; helps short and reworded texts meet. 0 turns it off."
+        ),
+    )
+    related_threshold: float = field(
+        default=0.15,
+        metadata=_doc("Centroid similarity at which two separate stories are linked as related."),
     )
     title_weight: float = field(
         default=2.0,
-        metadata=_doc("How much more a word in the title counts than one in the body."),
+        metadata=_doc("How much more a word of the title or lead counts than one of the body."),
     )
     lead_sentences: int = field(
         default=3,
-        metadata=_doc("Opening sentences of the body that count as the lead and are weighted like the title."),
+        metadata=_doc("Opening sentences of the body that count as the lead."),
+    )
+    registry_file: str = field(
+        default="story-ids.json",
+        metadata=_doc(
+            "File, relative to the site root, where each build records story ids and their articles, "
+            "so URLs survive new coverage. Commit it."
+        ),
     )
 
 

@@ -38,6 +38,7 @@ class Article:
     url: str | None = None
     author: str | None = None
     tags: tuple[str, ...] = ()
+    story: str | None = None  # editorial pin: a story slug, or "none" to keep the article alone
 
     @property
     def text(self) -> str:
@@ -76,6 +77,7 @@ class Story:
     first_published: datetime | None
     last_updated: datetime | None
     summary: Summary
+    related: tuple[str, ...] = ()  # ids of separate stories about related events
 
     @property
     def url(self) -> str:
@@ -89,6 +91,7 @@ class Archive:
     articles: dict[str, Article]
     stories: dict[str, Story]  # newest first
     story_of: dict[str, str]  # article id -> story id
+    redirects: dict[str, str] = field(default_factory=dict)  # retired story id -> surviving id
 
     def story_articles(self, story: Story) -> list[Article]:
         return [self.articles[a] for a in story.article_ids]

@@ -73,6 +73,7 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
         url=_text(meta.get("url")) or None,
         author=_text(meta.get("author")) or None,
         tags=tuple(t for t in (_text(t) for t in tags) if t),
+        story=_text(meta.get("story")) or None,
     )
 
 

@@ -159,7 +159,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Iterator[Page]:
         yield Page(path, "index.html", {"pager": pager, "stories": pager["items"]})
 
     for story in stories:
-        yield Page(f"{story.url}index.html", "story.html", story_context(archive, story, slugs))
+        yield Page(f"{story.url}index.html", "story.html", story_context(archive, story, slugs, views))
 
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in archive.articles.values():
@@ -204,6 +204,9 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Iterator[Page]:
             )
     yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
 
+    for old, new in sorted(archive.redirects.items()):
+        yield Page(f"stories/{old}/index.html", "redirect.html", {"target": f"stories/{new}/"})
+
     yield Page("search/index.html", "search.html", {})
     yield Page("404.html", "404.html", {})
     feed = [views[s.id] for s in stories[:50]]
@@ -217,7 +220,15 @@ def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:
     return (date is None, -date.timestamp() if date else 0.0, key)
 
 
-def story_context(archive: Archive, story: Story, slugs: dict[str, str]) -> dict[str, Any]:
+def netlify_redirects(archive: Archive, config: SiteConfig) -> str:
+    """`_redirects` lines so Netlify answers retired story URLs with a real 301."""
+    base = urlsplit(config.site_url).path or "/"
+    return "".join(f"{base}stories/{old}/ {base}stories/{new}/ 301\n" for old, new in sorted(archive.redirects.items()))
+
+
+def story_context(
+    archive: Archive, story: Story, slugs: dict[str, str], views: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     articles = archive.story_articles(story)
     dated = [a.date for a in articles if a.date]
     return {
@@ -240,6 +251,7 @@ def story_context(archive: Archive, story: Story, slugs: dict[str, str]) -> dict
             for a in articles
         ],
         "first_source": articles[0].source if dated else None,
+        "related": [views[r] for r in story.related if r in views],
         "filter_months": sorted({f"{d:%Y-%m}" for d in dated}),
         "filter_years": sorted({f"{d:%Y}" for d in dated}),
     }
@@ -259,6 +271,7 @@ def stories_json(archive: Archive, config: SiteConfig) -> str:
                 "last_updated": iso_date(story.last_updated) or None,
                 "sources": list(story.sources),
                 "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
+                "related": list(story.related),
                 "articles": [
                     {
                         "id": a.id,
