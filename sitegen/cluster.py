@@ -40,6 +40,8 @@ TOP_TERMS = 12  # heaviest terms per article that go into the candidate index
 NEIGHBOURS = 30  # candidate neighbours kept per article
 EXPANSION_FLOOR = 0.1  # neighbours below this similarity don't lend vocabulary
 MAX_COMPONENT = 5000  # larger components are split with a stricter edge threshold first
+SHORT_TEXT_TERMS = 60.0
+SHORT_TEXT_FLOOR = 0.6
 RELATED_LIMIT = 5
 PIN_NONE = "none"
 
@@ -225,8 +227,21 @@ def _components(n: int, a: np.ndarray, b: np.ndarray, sims: np.ndarray, threshol
     return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
 
 
+def short_text_boost(terms_a: np.ndarray, terms_b: np.ndarray) -> np.ndarray:
+    """Cosine similarity of short texts (headlines, briefs) runs lower for equally related reports:
+    pairs whose shorter text has fewer than SHORT_TEXT_TERMS distinct terms are scaled up, by at
+    most 1 / SHORT_TEXT_FLOOR."""
+    result: np.ndarray = 1.0 / np.clip(np.sqrt(np.minimum(terms_a, terms_b) / SHORT_TEXT_TERMS), SHORT_TEXT_FLOOR, 1.0)
+    return result
+
+
 def _average_linkage(
-    matrix: sp.csr_matrix, days: np.ndarray, members: np.ndarray, pins: Sequence[str | None], config: ClusterConfig
+    matrix: sp.csr_matrix,
+    days: np.ndarray,
+    lengths: np.ndarray,
+    members: np.ndarray,
+    pins: Sequence[str | None],
+    config: ClusterConfig,
 ) -> list[np.ndarray]:
     """Average-linkage clusters of one component, cut at the threshold."""
     if len(members) == 1:
@@ -235,6 +250,7 @@ def _average_linkage(
     sims = (sub @ sub.T).toarray().astype(np.float64)
     gap = np.nan_to_num(np.abs(days[members][:, None] - days[members][None, :]), nan=0.0)
     sims *= time_prior(gap, config)
+    sims *= short_text_boost(lengths[members][:, None], lengths[members][None, :])
     member_pins = [pins[i] for i in members]
     if any(member_pins):
         for x, px in enumerate(member_pins):
@@ -316,8 +332,10 @@ def cluster_stories(
     matrix = tfidf_matrix([article_terms(a, config) for a in ordered])
     days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
     first, second, sims = neighbour_pairs(matrix)
+    lengths = np.diff(matrix.indptr).astype(np.float64)  # distinct terms, before expansion
     matrix = expand(matrix, first, second, sims, config.expansion)
     sims = pair_similarity(matrix, first, second) * time_prior(_gaps(days, first, second), config)
+    sims *= short_text_boost(lengths[first], lengths[second])
     # alone-pinned articles take part in nothing; same-pin articles are linked for certain
     excluded = np.zeros(n, dtype=bool)
     excluded[alone] = True
@@ -338,7 +356,7 @@ def cluster_stories(
         if excluded[component[0]] and len(component) == 1:
             continue
         for part in _split_large(component, first, second, sims, config.threshold, n):
-            for cluster in _average_linkage(matrix, days, part, pin_of, config):
+            for cluster in _average_linkage(matrix, days, lengths, part, pin_of, config):
                 groups.append(sorted(int(i) for i in cluster))
     groups = _enforce_pins(groups, pin_of, matrix)
 
