@@ -253,10 +253,10 @@ def _average_linkage(
     sims *= short_text_boost(lengths[members][:, None], lengths[members][None, :])
     member_pins = [pins[i] for i in members]
     if any(member_pins):
-        for x, px in enumerate(member_pins):
-            for y, py in enumerate(member_pins):
-                if px and py:
-                    sims[x, y] = 1.0 if px == py else 0.0
+        codes = {pin: k for k, pin in enumerate(sorted({p for p in member_pins if p}), start=1)}
+        code = np.asarray([codes.get(p, 0) if p else 0 for p in member_pins])
+        both = (code[:, None] > 0) & (code[None, :] > 0)
+        sims[both] = (code[:, None] == code[None, :])[both].astype(np.float64)
     distance = np.clip(1.0 - sims, 0.0, 2.0)
     upper = distance[np.triu_indices(len(members), 1)]
     labels = fcluster(linkage(upper, method="average"), t=1.0 - config.threshold, criterion="distance")
