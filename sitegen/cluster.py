@@ -19,7 +19,7 @@ registry give the same stories.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,22 +27,20 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
 from slugify import slugify
 
 from sitegen.config import ClusterConfig
+from sitegen.features import normalize_rows, term_matrix
 from sitegen.model import Article
+from sitegen.neighbours import expand, neighbour_pairs, pair_similarity, top_terms
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
-from sitegen.terms import stemmer, stop_words, tokens
 
-NAME_WEIGHT = 1.5
-NUMBER_WEIGHT = 1.5
-TOP_TERMS = 12  # heaviest terms per article that go into the candidate index
-NEIGHBOURS = 30  # candidate neighbours kept per article
-EXPANSION_FLOOR = 0.1  # neighbours below this similarity don't lend vocabulary
-MAX_COMPONENT = 5000  # larger components are split with a stricter edge threshold first
+MAX_COMPONENT = 7000  # larger components are split with a stricter edge threshold first
 SHORT_TEXT_TERMS = 60.0
 SHORT_TEXT_FLOOR = 0.6
 RELATED_LIMIT = 5
+CENTROID_TERMS = 40
 PIN_NONE = "none"
 
 
@@ -64,149 +62,6 @@ class Clustering:
         return StoryRegistry({g.id: g.article_ids for g in self.groups}, dict(self.redirects))
 
 
-_TERM_CACHE: dict[str, dict[str, tuple[str | None, float]]] = defaultdict(dict)
-
-
-def _term(word: str, lang: str) -> tuple[str | None, float]:
-    """Index term of a word and its boost, memoised per language (news vocabularies repeat)."""
-    cache = _TERM_CACHE[lang]
-    hit = cache.get(word)
-    if hit is not None:
-        return hit
-    lower = word.lower()
-    result: tuple[str | None, float]
-    if lower[0].isdigit():
-        result = (lower.replace(",", ""), NUMBER_WEIGHT if len(lower) > 1 else 1.0)
-    elif len(lower) < 2 or lower in stop_words(lang):
-        result = (None, 0.0)
-    else:
-        result = (stemmer(lang)(lower), NAME_WEIGHT if word[0].isupper() else 1.0)
-    cache[word] = result
-    return result
-
-
-def article_terms(article: Article, config: ClusterConfig) -> dict[str, float]:
-    """Weighted terms of an article: title and lead count `title_weight` times the body."""
-    weights: dict[str, float] = defaultdict(float)
-    lead = " ".join(article.sentences[: config.lead_sentences])
-    parts = [(lead, config.title_weight), (" ".join(article.sentences[config.lead_sentences :]), 1.0)]
-    if not article.title_derived:
-        parts.append((article.title, config.title_weight))
-    for text, weight in parts:
-        for word, count in Counter(tokens(text)).items():
-            term, boost = _term(word, article.lang)
-            if term is not None:
-                weights[term] += count * weight * boost
-    return weights
-
-
-def tfidf_matrix(bags: Sequence[dict[str, float]]) -> sp.csr_matrix:
-    """Rows L2-normalised; sublinear term frequency; smoothed IDF."""
-    vocab: dict[str, int] = {}
-    indptr = np.zeros(len(bags) + 1, dtype=np.int64)
-    indices: list[int] = []
-    data: list[float] = []
-    for row, bag in enumerate(bags):
-        for term, weight in bag.items():
-            indices.append(vocab.setdefault(term, len(vocab)))
-            data.append(weight)
-        indptr[row + 1] = len(indices)
-    values = np.asarray(data, dtype=np.float64)
-    values = np.where(values >= 1.0, 1.0 + np.log(np.maximum(values, 1.0)), values)
-    matrix = sp.csr_matrix((values, np.asarray(indices, dtype=np.int64), indptr), shape=(len(bags), max(len(vocab), 1)))
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    matrix = matrix @ sp.diags(np.log((1.0 + len(bags)) / (1.0 + df)) + 1.0)
-    return _normalize(matrix)
-
-
-def _normalize(matrix: sp.spmatrix) -> sp.csr_matrix:
-    matrix = sp.csr_matrix(matrix)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
-
-
-def _top_terms(matrix: sp.csr_matrix, m: int, df_cap: int) -> sp.csr_matrix:
-    """Each row's m heaviest terms, without terms so common that they block nothing."""
-    keep = np.zeros(matrix.nnz, dtype=bool)
-    for i in range(matrix.shape[0]):
-        start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        if end - start <= m:
-            keep[start:end] = True
-        else:
-            keep[start + np.argpartition(-matrix.data[start:end], m)[:m]] = True
-    # copies: eliminate_zeros works in place and must not touch the caller's index arrays
-    pruned = sp.csr_matrix(
-        (np.where(keep, matrix.data, 0.0), matrix.indices.copy(), matrix.indptr.copy()), shape=matrix.shape
-    )
-    pruned.eliminate_zeros()
-    df = np.bincount(pruned.indices, minlength=matrix.shape[1])
-    pruned = sp.csr_matrix(pruned @ sp.diags((df <= df_cap).astype(np.float64)))
-    pruned.eliminate_zeros()
-    return pruned
-
-
-def neighbour_pairs(matrix: sp.csr_matrix, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (i < j) and their exact cosine similarity.
-
-    Candidates share at least one of their heaviest terms; each row keeps the k with the highest
-    overlap score. The cost is the sum over index terms of their postings squared, which the
-    document-frequency cap keeps near-linear in the number of articles.
-    """
-    n = matrix.shape[0]
-    if n < 2:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    df_cap = max(1000, n // 50)
-    index = _top_terms(matrix, TOP_TERMS, df_cap)
-    transposed = index.T.tocsr()
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    block = 256
-    for start in range(0, n, block):
-        product = (index[start : start + block] @ transposed).tocsr()
-        for r in range(product.shape[0]):
-            lo, hi = product.indptr[r], product.indptr[r + 1]
-            found = product.indices[lo:hi]
-            if len(found) > k + 1:
-                found = found[np.argpartition(-product.data[lo:hi], k + 1)[: k + 1]]
-            found = found[found != start + r]
-            rows.append(np.full(len(found), start + r, dtype=np.int64))
-            cols.append(found.astype(np.int64))
-    a = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    b = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    keys = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
-    first, second = keys // n, keys % n
-    sims = pair_similarity(matrix, first, second)
-    return first, second, sims
-
-
-def pair_similarity(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    out = np.empty(len(first))
-    chunk = 200_000
-    for s in range(0, len(first), chunk):
-        out[s : s + chunk] = np.asarray(
-            matrix[first[s : s + chunk]].multiply(matrix[second[s : s + chunk]]).sum(axis=1)
-        ).ravel()
-    return out
-
-
-def expand(
-    matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray, sims: np.ndarray, weight: float
-) -> sp.csr_matrix:
-    """Blend each vector with the similarity-weighted mean of its close neighbours."""
-    if weight <= 0 or len(sims) == 0:
-        return matrix
-    n = matrix.shape[0]
-    close = sims >= EXPANSION_FLOOR
-    f, s, w = first[close], second[close], sims[close]
-    graph = sp.csr_matrix((np.r_[w, w], (np.r_[f, s], np.r_[s, f])), shape=(n, n))
-    totals = np.asarray(graph.sum(axis=1)).ravel()
-    totals[totals == 0] = 1.0
-    graph = sp.diags(1.0 / totals) @ graph
-    return _normalize(matrix + weight * (graph @ matrix))
-
-
 def time_prior(gaps: np.ndarray, config: ClusterConfig) -> np.ndarray:
     """1 within `window_days`; beyond it, decays with the log of the gap (`time_decay` sets how fast)."""
     beyond = np.maximum(gaps / max(config.window_days, 1e-9), 1.0)
@@ -219,12 +74,21 @@ def _gaps(days: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.abs(days[a] - days[b]), nan=0.0)
 
 
-def _components(n: int, a: np.ndarray, b: np.ndarray, sims: np.ndarray, threshold: float) -> list[np.ndarray]:
+def _components(
+    n: int, a: np.ndarray, b: np.ndarray, sims: np.ndarray, threshold: float
+) -> list[tuple[np.ndarray, bool]]:
+    """Connected components of the graph of edges at or above the threshold, each with whether
+    it is complete (every pair linked): then average linkage would keep it whole, and the dense
+    computation can be skipped."""
     edges = sims >= threshold
     graph = sp.csr_matrix((np.ones(int(edges.sum())), (a[edges], b[edges])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    linked = np.bincount(labels[a[edges]], minlength=len(sizes))
+    complete = linked == sizes * (sizes - 1) // 2
     order = np.argsort(labels, kind="stable")
-    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+    parts = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+    return [(part, bool(complete[labels[part[0]]])) for part in parts]
 
 
 def short_text_boost(terms_a: np.ndarray, terms_b: np.ndarray) -> np.ndarray:
@@ -247,18 +111,26 @@ def _average_linkage(
     if len(members) == 1:
         return [members]
     sub = matrix[members]
-    sims = (sub @ sub.T).toarray().astype(np.float64)
-    gap = np.nan_to_num(np.abs(days[members][:, None] - days[members][None, :]), nan=0.0)
-    sims *= time_prior(gap, config)
-    sims *= short_text_boost(lengths[members][:, None], lengths[members][None, :])
+    # float32 and in place: a 5,000-article component must not cost gigabytes
+    sims = np.asarray((sub @ sub.T).toarray(), dtype=np.float32)
+    when = days[members].astype(np.float32)
+    gap = np.abs(when[:, None] - when[None, :])
+    np.nan_to_num(gap, copy=False, nan=0.0)
+    sims *= time_prior(gap, config).astype(np.float32, copy=False)
+    del gap
+    size = lengths[members].astype(np.float32)
+    sims *= short_text_boost(size[:, None], size[None, :]).astype(np.float32, copy=False)
     member_pins = [pins[i] for i in members]
     if any(member_pins):
         codes = {pin: k for k, pin in enumerate(sorted({p for p in member_pins if p}), start=1)}
         code = np.asarray([codes.get(p, 0) if p else 0 for p in member_pins])
         both = (code[:, None] > 0) & (code[None, :] > 0)
-        sims[both] = (code[:, None] == code[None, :])[both].astype(np.float64)
-    distance = np.clip(1.0 - sims, 0.0, 2.0)
-    upper = distance[np.triu_indices(len(members), 1)]
+        sims[both] = (code[:, None] == code[None, :])[both].astype(np.float32)
+    np.subtract(1.0, sims, out=sims)
+    np.clip(sims, 0.0, 2.0, out=sims)
+    np.fill_diagonal(sims, 0.0)
+    upper = squareform(sims, checks=False).astype(np.float64)
+    del sims
     labels = fcluster(linkage(upper, method="average"), t=1.0 - config.threshold, criterion="distance")
     return [members[labels == label] for label in np.unique(labels)]
 
@@ -275,7 +147,7 @@ def _split_large(
     stricter = threshold * 1.25 + 0.01
     parts = _components(n, a[keep], b[keep], sims[keep], stricter)
     result: list[np.ndarray] = []
-    for part in parts:
+    for part, _ in parts:
         if inside[part[0]]:
             result.extend(_split_large(part, a[keep], b[keep], sims[keep], stricter, n))
     return result
@@ -320,7 +192,7 @@ def cluster_stories(
     if not articles:
         return Clustering([], dict((previous or StoryRegistry()).redirects))
     pins = pins or {}
-    ordered = sorted(articles, key=lambda a: a.id)
+    ordered = sorted(articles, key=_sort_key)  # date order keeps each row's neighbours close by
     n = len(ordered)
     article_pins: list[str | None] = []
     for a in ordered:
@@ -329,9 +201,10 @@ def cluster_stories(
     alone = [i for i, p in enumerate(article_pins) if p == PIN_NONE]
     pin_of = [None if p == PIN_NONE else p for p in article_pins]
 
-    matrix = tfidf_matrix([article_terms(a, config) for a in ordered])
+    matrix = term_matrix(ordered, config)
     days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
-    first, second, sims = neighbour_pairs(matrix)
+    first, second, _ = neighbour_pairs(matrix, days)
+    sims = pair_similarity(matrix, first, second)  # exact: the overlap alone weighs neighbours badly
     lengths = np.diff(matrix.indptr).astype(np.float64)  # distinct terms, before expansion
     matrix = expand(matrix, first, second, sims, config.expansion)
     sims = pair_similarity(matrix, first, second) * time_prior(_gaps(days, first, second), config)
@@ -352,8 +225,11 @@ def cluster_stories(
         sims = np.r_[sims, np.ones(len(extra))]
 
     groups: list[list[int]] = [[i] for i in alone]
-    for component in _components(n, first, second, sims, config.threshold):
+    for component, complete in _components(n, first, second, sims, config.threshold):
         if excluded[component[0]] and len(component) == 1:
+            continue
+        if complete and not any(pin_of[i] for i in component):
+            groups.append(sorted(int(i) for i in component))
             continue
         for part in _split_large(component, first, second, sims, config.threshold, n):
             for cluster in _average_linkage(matrix, days, lengths, part, pin_of, config):
@@ -368,7 +244,7 @@ def cluster_stories(
         pinned.append(pin is not None)
     article_groups = [tuple(a.id for a in arts) for arts in members]
     ids, redirects = assign_ids(article_groups, defaults, pinned, previous or StoryRegistry())
-    related = related_stories(matrix, groups, ids, config)
+    related = related_stories(matrix, days, groups, ids, config)
     result = [StoryGroup(ids[i], article_groups[i], related.get(ids[i], ())) for i in range(len(groups))]
 
     first_date = {g.id: members[i][0].date for i, g in enumerate(result)}
@@ -377,16 +253,31 @@ def cluster_stories(
 
 
 def related_stories(
-    matrix: sp.csr_matrix, groups: list[list[int]], ids: list[str], config: ClusterConfig
+    matrix: sp.csr_matrix, days: np.ndarray, groups: list[list[int]], ids: list[str], config: ClusterConfig
 ) -> dict[str, tuple[str, ...]]:
-    """Stories whose centroids are close but that were not merged: follow-ups, parallel events."""
+    """Stories whose centroids are close but that were not merged: follow-ups, parallel events.
+
+    Stories are searched like articles: near neighbours in date order by every heavy term,
+    any time apart by rare ones.
+    """
     if len(groups) < 2:
         return {}
-    rows = np.concatenate([np.full(len(g), k) for k, g in enumerate(groups)])
-    cols = np.concatenate([np.asarray(g) for g in groups])
-    membership = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(groups), matrix.shape[0]))
-    centroids = _normalize(membership @ matrix)
-    a, b, sims = neighbour_pairs(centroids, k=10)
+    # rows are in date order (undated last), so a story's first row dates it
+    by_date = sorted(range(len(groups)), key=lambda g: min(groups[g]))
+    rows = np.concatenate([np.full(len(groups[g]), k) for k, g in enumerate(by_date)])
+    cols = np.concatenate([np.asarray(groups[g]) for g in by_date])
+    membership = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(groups), matrix.shape[0])
+    )
+    # a centroid sums its members' heaviest terms: what the story is about, at a bounded size
+    heaviest = top_terms(matrix, CENTROID_TERMS, matrix.shape[0] + 1)
+    centroids = normalize_rows(membership @ heaviest)
+    del heaviest
+    story_days = np.asarray([days[min(groups[g])] for g in by_date])
+    first, second, _ = neighbour_pairs(centroids, story_days, k=10, index_terms=CENTROID_TERMS)
+    sims = pair_similarity(centroids, first, second)
+    a = [by_date[i] for i in first]
+    b = [by_date[i] for i in second]
     found: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for x, y, s in zip(a, b, sims, strict=True):
         if s >= config.related_threshold:

@@ -57,8 +57,11 @@ class ClusterConfig:
         ),
     )
     related_threshold: float = field(
-        default=0.15,
-        metadata=_doc("Centroid similarity at which two separate stories are linked as related."),
+        default=0.08,
+        metadata=_doc(
+            "Similarity of two stories' centroids (their members' 40 heaviest terms) at which "
+            "separate stories are linked as related."
+        ),
     )
     title_weight: float = field(
         default=2.0,

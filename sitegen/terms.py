@@ -12,8 +12,9 @@ from functools import cache, lru_cache
 import snowballstemmer
 from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
 
-# Numbers keep their separators ("1,200", "3.5") because a shared figure is strong evidence.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Numbers keep their separators ("1,200", "3.5") because a shared figure is strong evidence;
+# so do abbreviations ("U.S") and elisions ("l'eau"). One simple pattern: this runs on every word.
+_TOKEN = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 
 _SNOWBALL = {
     "ar": "arabic",
