@@ -33,7 +33,7 @@ from slugify import slugify
 from sitegen.config import ClusterConfig
 from sitegen.features import normalize_rows, term_matrix
 from sitegen.model import Article
-from sitegen.neighbours import expand, neighbour_pairs, pair_similarity, top_terms
+from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
 
 MAX_COMPONENT = 7000  # larger components are split with a stricter edge threshold first
@@ -203,10 +203,13 @@ def cluster_stories(
 
     matrix = term_matrix(ordered, config)
     days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
-    first, second, _ = neighbour_pairs(matrix, days)
+    # one ranking of each row's terms serves the candidate index and the expansion
+    heaviest = top_terms(matrix, LENT_TERMS, n + 1)
+    first, second, _ = neighbour_pairs(heaviest, days)
     sims = pair_similarity(matrix, first, second)  # exact: the overlap alone weighs neighbours badly
     lengths = np.diff(matrix.indptr).astype(np.float64)  # distinct terms, before expansion
-    matrix = expand(matrix, first, second, sims, config.expansion)
+    matrix = expand(matrix, first, second, sims, config.expansion, heaviest)
+    del heaviest
     sims = pair_similarity(matrix, first, second) * time_prior(_gaps(days, first, second), config)
     sims *= short_text_boost(lengths[first], lengths[second])
     # alone-pinned articles take part in nothing; same-pin articles are linked for certain

@@ -140,7 +140,12 @@ def pair_similarity(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray
 
 
 def expand(
-    matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray, sims: np.ndarray, weight: float
+    matrix: sp.csr_matrix,
+    first: np.ndarray,
+    second: np.ndarray,
+    sims: np.ndarray,
+    weight: float,
+    heaviest: sp.csr_matrix | None = None,
 ) -> sp.csr_matrix:
     """Blend each vector with the similarity-weighted mean of its close neighbours' heaviest terms.
 
@@ -155,7 +160,7 @@ def expand(
     totals = np.asarray(graph.sum(axis=1), dtype=np.float64).ravel()
     totals[totals == 0] = 1.0
     graph = sp.csr_matrix(sp.diags((1.0 / totals).astype(np.float32)) @ graph)
-    lent = normalize_rows(top_terms(matrix, LENT_TERMS, n + 1))
+    lent = normalize_rows((heaviest if heaviest is not None else top_terms(matrix, LENT_TERMS, n + 1)).copy())
     borrowed = graph @ lent
     del graph, lent
     borrowed.data *= np.float32(weight)
