@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from sitegen.config import ClusterConfig
 from sitegen.model import Article
-from sitegen.terms import stemmer, stop_words, tokens
+from sitegen.terms import term, tokens
 
 NAME_WEIGHT = 1.5
 NUMBER_WEIGHT = 1.5
@@ -34,19 +34,16 @@ class TermIndex:
         """Resolve the words not seen yet (id -1: stop word or single letter); return the tables."""
         ids = self.ids.setdefault(lang, {})
         boosts = self.boosts.setdefault(lang, {})
-        stops = stop_words(lang)
-        stem = stemmer(lang)
         for word in words.difference(ids):
-            lower = word.lower()
-            if lower[0].isdigit():
-                term, boost = lower.replace(",", ""), (NUMBER_WEIGHT if len(lower) > 1 else 1.0)
-            elif len(lower) < 2 or lower in stops:
+            found = term(word, lang)
+            if found is None:
                 ids[word], boosts[word] = -1, 0.0
-                continue
             else:
-                term, boost = stem(lower), (NAME_WEIGHT if word[0].isupper() else 1.0)
-            ids[word] = self.vocab.setdefault(term, len(self.vocab))
-            boosts[word] = boost
+                ids[word] = self.vocab.setdefault(found, len(self.vocab))
+                if word[0].isdigit():
+                    boosts[word] = NUMBER_WEIGHT if len(word) > 1 else 1.0
+                else:
+                    boosts[word] = NAME_WEIGHT if word[0].isupper() else 1.0
         return ids, boosts
 
 

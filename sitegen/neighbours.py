@@ -82,7 +82,7 @@ def neighbour_pairs(
     index = top_terms(matrix, index_terms, INDEX_DF_CAP)
     rare = top_terms(index, index_terms, RARE_DF)
     dated = n if days is None else int(np.count_nonzero(~np.isnan(days)))
-    everything = index.T.tocsr() if days is None else None
+    everything = index.T.tocsr() if days is None or dated < n else None
     rare_anywhere = rare.T.tocsr()
     undated = index[dated:].T.tocsr()
     found_rows: list[np.ndarray] = []
@@ -90,8 +90,9 @@ def neighbour_pairs(
     found_scores: list[np.ndarray] = []
     for start in range(0, n, _BLOCK):
         stop = min(start + _BLOCK, n)
-        if everything is not None or start >= dated:
-            product = index[start:stop] @ (everything if everything is not None else index.T.tocsr())
+        if days is None or start >= dated:
+            assert everything is not None  # built above whenever some rows are undated
+            product = index[start:stop] @ everything
         else:
             lo, hi = max(0, start - CANDIDATE_WINDOW), min(dated, stop + CANDIDATE_WINDOW)
             block = index[start:stop]
@@ -145,7 +146,7 @@ def expand(
     second: np.ndarray,
     sims: np.ndarray,
     weight: float,
-    heaviest: sp.csr_matrix | None = None,
+    heaviest: sp.csr_matrix,
 ) -> sp.csr_matrix:
     """Blend each vector with the similarity-weighted mean of its close neighbours' heaviest terms.
 
@@ -160,7 +161,7 @@ def expand(
     totals = np.asarray(graph.sum(axis=1), dtype=np.float64).ravel()
     totals[totals == 0] = 1.0
     graph = sp.csr_matrix(sp.diags((1.0 / totals).astype(np.float32)) @ graph)
-    lent = normalize_rows((heaviest if heaviest is not None else top_terms(matrix, LENT_TERMS, n + 1)).copy())
+    lent = normalize_rows(heaviest.copy())  # each row's LENT_TERMS heaviest terms
     borrowed = graph @ lent
     del graph, lent
     borrowed.data *= np.float32(weight)

@@ -101,6 +101,10 @@ def source_slugs(archive: Archive) -> dict[str, str]:
     return slugs
 
 
+def source_links(names: Sequence[str], slugs: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": name, "url": f"sources/{slugs[name]}/"} for name in names]
+
+
 def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(output path, pager context) per page: `first` is page 1's folder, later pages `first/page/N/`."""
     pages = max(1, -(-len(items) // per_page))
@@ -130,7 +134,7 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> dict[st
         "title": story.title,
         "first_published": story.first_published,
         "last_updated": story.last_updated,
-        "sources": [{"name": s, "url": f"sources/{slugs[s]}/"} for s in story.sources],
+        "sources": source_links(story.sources, slugs),
         "first_source": articles[0].source,
         "lead": _lead(story),
         "article_count": len(articles),
@@ -233,11 +237,8 @@ def story_context(
     dated = [a.date for a in articles if a.date]
     return {
         "story": story,
-        "sources": [{"name": s, "url": f"sources/{slugs[s]}/"} for s in story.sources],
-        "summary": [
-            {"text": s.text, "sources": [{"name": n, "url": f"sources/{slugs[n]}/"} for n in s.sources]}
-            for s in story.summary.sentences
-        ],
+        "sources": source_links(story.sources, slugs),
+        "summary": [{"text": s.text, "sources": source_links(s.sources, slugs)} for s in story.summary.sentences],
         "variants": [
             {
                 "article": a,

@@ -6,7 +6,7 @@ Shared by clustering and summarizing so both stages see a text the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 import snowballstemmer
@@ -71,32 +71,17 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def word_terms(words: Iterable[str], lang: str) -> list[tuple[str, str | None]]:
-    """Each word with its index term, or None for stop words and single letters."""
-    stops = stop_words(lang)
-    stem = stemmer(lang)
-    out: list[tuple[str, str | None]] = []
-    for word in words:
-        lower = word.lower()
-        if lower[0].isdigit():
-            out.append((word, lower.replace(",", "")))
-        elif len(lower) > 1 and lower not in stops:
-            out.append((word, stem(lower)))
-        else:
-            out.append((word, None))
-    return out
+def term(word: str, lang: str) -> str | None:
+    """Index term of one word: numbers without thousands separators, other words lowercased
+    and stemmed; None for stop words and single letters."""
+    lower = word.lower()
+    if lower[0].isdigit():
+        return lower.replace(",", "")
+    if len(lower) < 2 or lower in stop_words(lang):
+        return None
+    return stemmer(lang)(lower)
 
 
 def index_terms(text: str, lang: str) -> list[str]:
     """The index terms of a text, in order."""
-    return [term for _, term in word_terms(tokens(text), lang) if term is not None]
-
-
-def is_name(word: str, first_in_sentence: bool) -> bool:
-    """A capitalised word that doesn't merely open its sentence: likely a name or place."""
-    return (
-        not first_in_sentence
-        and word[:1].isupper()
-        and not word.isupper()
-        or (len(word) > 1 and word.isupper() and word.isalpha())
-    )
+    return [t for t in (term(word, lang) for word in tokens(text)) if t is not None]

@@ -20,6 +20,11 @@ def article(title: str, date: str, body: str, extra: str = "") -> str:
     return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n"
 
 
+def port_report(title: str, date: str, day: str = "Monday", extra: str = "", front: str = "") -> str:
+    """One outlet's report of the Port Calloway strike."""
+    return article(title, date, PORT.format(day=day, extra=extra), extra=front)
+
+
 def urls(site: Path) -> dict[str, set[str]]:
     return {s["path"]: {a["id"] for a in s["articles"]} for s in read_stories(site)}
 
@@ -71,17 +76,12 @@ def test_adding_articles_never_moves_an_existing_story(tmp_path: Path) -> None:
 def test_merged_story_redirects_to_the_survivor(make_site) -> None:
     site = make_site(
         {
-            "content/wire-a/strike.md": article(
-                "Port strike halts exports", "2024-03-11", PORT.format(day="Monday", extra="")
+            "content/wire-a/strike.md": port_report("Port strike halts exports", "2024-03-11"),
+            "content/wire-b/strike.md": port_report(
+                "Dockworkers walk out", "2024-03-11", extra="Ships queued offshore."
             ),
-            "content/wire-b/strike.md": article(
-                "Dockworkers walk out", "2024-03-11", PORT.format(day="Monday", extra="Ships queued offshore.")
-            ),
-            "content/wire-c/strike.md": article(
-                "Strike at Port Calloway",
-                "2024-03-12",
-                PORT.format(day="Monday", extra="Exporters counted losses."),
-                extra="story: none\n",
+            "content/wire-c/strike.md": port_report(
+                "Strike at Port Calloway", "2024-03-12", extra="Exporters counted losses.", front="story: none\n"
             ),
         }
     )
@@ -107,23 +107,16 @@ def test_merged_story_redirects_to_the_survivor(make_site) -> None:
 def test_pins_win_over_the_algorithm(make_site) -> None:
     site = make_site(
         {
-            "content/wire-a/strike.md": article(
-                "Port strike halts exports", "2024-03-11", PORT.format(day="Monday", extra="")
-            ),
-            "content/wire-b/strike.md": article(
-                "Dockworkers walk out", "2024-03-11", PORT.format(day="Monday", extra=""), extra="story: none\n"
-            ),
+            "content/wire-a/strike.md": port_report("Port strike halts exports", "2024-03-11"),
+            "content/wire-b/strike.md": port_report("Dockworkers walk out", "2024-03-11", front="story: none\n"),
             "content/wire-c/frost.md": article(
                 "Frost ruins apricot orchards",
                 "2024-03-12",
                 "A late frost destroyed most of the apricot blossom across the Tessaly valley, growers said.",
                 extra="story: Calloway Port Dispute\n",
             ),
-            "content/wire-d/strike.md": article(
-                "Port Calloway idle",
-                "2024-03-12",
-                PORT.format(day="Tuesday", extra=""),
-                extra="story: calloway-port-dispute\n",
+            "content/wire-d/strike.md": port_report(
+                "Port Calloway idle", "2024-03-12", day="Tuesday", front="story: calloway-port-dispute\n"
             ),
         }
     )
