@@ -40,14 +40,6 @@ class Article:
     tags: tuple[str, ...] = ()
     story: str | None = None  # editorial pin: a story slug, or "none" to keep the article alone
 
-    @property
-    def text(self) -> str:
-        return " ".join(self.sentences)
-
-    @property
-    def word_count(self) -> int:
-        return sum(len(s.split()) for s in self.sentences)
-
 
 @dataclass(frozen=True)
 class SummarySentence:
