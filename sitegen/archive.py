@@ -7,15 +7,7 @@ from collections.abc import Sequence
 from sitegen.cluster import Clustering
 from sitegen.config import SummaryConfig
 from sitegen.model import Archive, Article, Story
-from sitegen.summarize import merge_summary
-
-
-def story_title(articles: Sequence[Article]) -> str:
-    """The earliest headline an editor wrote; a derived one only when no variant has a title."""
-    for article in articles:
-        if not article.title_derived:
-            return article.title
-    return articles[0].title
+from sitegen.summarize import merge_summary, representative_title
 
 
 def build_archive(articles: Sequence[Article], clustering: Clustering, config: SummaryConfig) -> Archive:
@@ -27,7 +19,7 @@ def build_archive(articles: Sequence[Article], clustering: Clustering, config: S
         dates = [a.date for a in members if a.date is not None]
         stories[group.id] = Story(
             id=group.id,
-            title=story_title(members),
+            title=representative_title(members),
             article_ids=group.article_ids,
             sources=tuple(dict.fromkeys(a.source for a in members)),
             first_published=min(dates) if dates else None,

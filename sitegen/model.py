@@ -39,6 +39,7 @@ class Article:
     author: str | None = None
     tags: tuple[str, ...] = ()
     story: str | None = None  # editorial pin: a story slug, or "none" to keep the article alone
+    paragraphs: tuple[int, ...] = ()  # sentences in each paragraph, in order: they sum to len(sentences)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Summary:
 
     sentences: tuple[SummarySentence, ...]
     unique_sentences: dict[str, tuple[str, ...]]  # article id -> sentences no other source carries
+    # article id -> for each of its sentences, how many of the story's sources carry it
+    coverage: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
     else:
         paragraphs = plain_paragraphs(doc.body)
         body_html = "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs)
-    sentences = tuple(s for p in paragraphs for s in split_sentences(p, lang))
+    split = [split_sentences(p, lang) for p in paragraphs]
+    sentences = tuple(s for part in split for s in part)
 
     title = _text(meta.get("title"))
     title_derived = not title
@@ -74,6 +75,7 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
         author=_text(meta.get("author")) or None,
         tags=tuple(t for t in (_text(t) for t in tags) if t),
         story=_text(meta.get("story")) or None,
+        paragraphs=tuple(len(part) for part in split if part),
     )
 
 

@@ -230,11 +230,46 @@ def netlify_redirects(archive: Archive, config: SiteConfig) -> str:
     return "".join(f"{base}stories/{old}/ {base}stories/{new}/ 301\n" for old, new in sorted(archive.redirects.items()))
 
 
+def coverage_label(count: int, total: int) -> tuple[str, str]:
+    """CSS class and the words shown with a sentence: who else reports it."""
+    if count >= total:
+        return "all", "all sources"
+    if count <= 1:
+        return "only", "only here"
+    return "some", f"{count} of {total} sources"
+
+
+def marked_paragraphs(article: Article, counts: Sequence[int], total: int) -> list[list[dict[str, str]]]:
+    """The article's sentences in their paragraphs, each with its coverage class and label."""
+    sizes = article.paragraphs if sum(article.paragraphs) == len(article.sentences) else (len(article.sentences),)
+    result: list[list[dict[str, str]]] = []
+    start = 0
+    for size in sizes:
+        paragraph = []
+        for i in range(start, start + size):
+            kind, label = coverage_label(counts[i] if i < len(counts) else 1, total)
+            paragraph.append({"text": article.sentences[i], "kind": kind, "label": label})
+        result.append(paragraph)
+        start += size
+    return result
+
+
+def delay(first: datetime | None, then: datetime | None) -> str:
+    """How long after the first report an article came out ("+3 h", "+2 d"); "" for the first."""
+    if first is None or then is None or then <= first:
+        return ""
+    hours = (then - first).total_seconds() / 3600
+    if hours < 1:
+        return f"+{max(1, round(hours * 60))} min"
+    return f"+{round(hours)} h" if hours < 48 else f"+{round(hours / 24)} d"
+
+
 def story_context(
     archive: Archive, story: Story, slugs: dict[str, str], views: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     articles = archive.story_articles(story)
     dated = [a.date for a in articles if a.date]
+    total = len(story.sources)
     return {
         "story": story,
         "sources": source_links(story.sources, slugs),
@@ -248,6 +283,9 @@ def story_context(
                 "source_url": f"sources/{slugs[a.source]}/",
                 "original_url": safe_url(a.url),
                 "unique_sentences": story.summary.unique_sentences.get(a.id, ()),
+                "marked": marked_paragraphs(a, story.summary.coverage.get(a.id, ()), total) if total > 1 else None,
+                "first": bool(dated) and a.date == dated[0] and a is articles[0],
+                "delay": delay(dated[0] if dated else None, a.date),
             }
             for a in articles
         ],

@@ -150,14 +150,34 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     )
 
     unique: dict[str, list[str]] = {a.id: [] for a in articles}
-    if len({a.source for a in articles}) > 1:
-        for fact in facts:
-            if len({articles[a].source for a in fact.articles}) > 1:
-                continue
+    carried = [0] * len(sentences)  # sources that carry each sentence's fact
+    for fact in facts:
+        count = len({articles[a].source for a in fact.articles})
+        for i in fact.members:
+            carried[i] = count
+        if count == 1 and len({a.source for a in articles}) > 1:
             for i in sorted(fact.members):
                 if sentences[i].words >= MIN_WORDS:
                     unique[articles[sentences[i].article].id].append(sentences[i].text)
-    return Summary(summary, {k: tuple(v) for k, v in unique.items()})
+    per_article: dict[str, list[int]] = {a.id: [] for a in articles}
+    for i, s in enumerate(sentences):
+        per_article[articles[s.article].id].append(carried[i])
+    return Summary(summary, {k: tuple(v) for k, v in unique.items()}, {k: tuple(v) for k, v in per_article.items()})
+
+
+def representative_title(articles: Sequence[Article]) -> str:
+    """The headline closest to all the others (the medoid of the titles); the earliest wins ties.
+
+    Only headlines an editor wrote compete; a title derived from the first sentence is used when
+    no variant has one.
+    """
+    titled = [a for a in articles if not a.title_derived]
+    if len(titled) < 3:  # with two, neither is closer to the other: take the earliest
+        return (titled or list(articles))[0].title
+    vectors = _vectors([index_terms(a.title, a.lang) for a in titled])
+    closeness = (vectors @ vectors.T).sum(axis=1)
+    best = max(range(len(titled)), key=lambda i: (round(float(closeness[i]), 9), -i))
+    return titled[best].title
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from html5lib import parse
+
+from conftest import quiet_build, read_stories
 from sitegen.model import Article
-from sitegen.summarize import merge_summary
+from sitegen.summarize import merge_summary, representative_title
 
 
 def article(id: str, source: str, *sentences: str) -> Article:
@@ -65,3 +69,50 @@ def test_seed_summary_is_attributed_to_both_wires(seeds_site: Path) -> None:
     lines = out.stdout.strip().splitlines()
     assert lines and sum(len(line.split()) for line in lines) <= 100
     assert any("Haniyeh" in line for line in lines)
+
+
+def test_coverage_counts_sources_per_sentence() -> None:
+    c = article("c", "Wire C", "Dockworkers at Port Calloway walked off the job on Monday, halting exports.")
+    summary = merge_summary([A, B, c], max_words=200)
+    assert summary.coverage["a"] == (3, 1, 2)  # all three; only A; A and B
+    assert summary.coverage["c"] == (3,)
+
+
+def test_headline_is_the_title_closest_to_the_others() -> None:
+    titles = [
+        "Storm closes port",
+        "Dockworkers strike closes Port Calloway exports",
+        "Port Calloway dockworkers strike over pay",
+        "Exports halted as Port Calloway dockworkers strike",
+    ]
+    variants = [replace(A, id=str(i), title=t) for i, t in enumerate(titles)]
+    assert representative_title(variants) in titles[1:]
+    assert representative_title(variants[:2]) == titles[0]  # two headlines: the earliest
+
+
+def test_seed_variants_show_what_only_one_wire_reports(seeds_site: Path) -> None:
+    """The seeds' unique facts, in stories.json and on the page, marked with words as well as colour."""
+    quiet_build(seeds_site, search=False)
+    (story,) = read_stories(seeds_site)
+    unique = {a["id"]: " ".join(a["unique_sentences"]) for a in story["articles"]}
+    first, second = "000_195430f04631b808", "001_b05ba9de3f9c4bcc"
+    assert "This is the second visit by Haniyeh to Egypt" in unique[second]
+    assert "This is the second visit by Haniyeh to Egypt" not in unique[first]
+    assert "Islamic Jihad plans to visit the Egyptian capital soon" in unique[first]
+    assert "Islamic Jihad" not in unique[second]
+    assert "129 hostages" not in unique[first] + unique[second]  # both carry it, reworded
+
+    page = parse((seeds_site / "public" / story["path"] / "index.html").read_bytes(), namespaceHTMLElements=False)
+    marked = {
+        " ".join("".join(span.itertext()).split()): span.get("class")
+        for span in page.iter("span")
+        if (span.get("class") or "").startswith("s s-")
+    }
+    only = [text for text, kind in marked.items() if kind == "s s-only"]
+    assert any(t.startswith("Islamic Jihad plans") and t.endswith("only here") for t in only)
+    assert any(t.startswith("This is the second visit") and t.endswith("only here") for t in only)
+    hostages = [kind for text, kind in marked.items() if "129 hostages" in text]
+    assert hostages == ["s s-all", "s s-all"]  # one per variant, neither marked unique
+    assert all(text.endswith(("all sources", "only here")) for text in marked)
+    asides = [a for a in page.iter("aside") if (a.get("aria-label") or "").startswith("Only in")]
+    assert len(asides) == 2
