@@ -128,9 +128,28 @@ def _segmenter_lang(lang: str) -> str:
     return (lang or "en").split("-")[0].lower()
 
 
+# A sentence never opens with a lower-case word, and "3 p.m. Tuesday" is one phrase: where the segmenter
+# cut before either, the cut is undone.
+_TIME_ABBREVIATION = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_CONTINUES_TIME = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:[A-Z][DS]T|UTC|GMT|ET|CET)\b|\(|[a-z0-9]"
+)
+
+
 def split_sentences(paragraph: str, lang: str) -> list[str]:
     """Sentences of one paragraph, by sentencex (abbreviation- and quote-aware, ~300 languages)."""
-    return [s for s in (part.strip() for part in segment(_segmenter_lang(lang), paragraph)) if s]
+    result: list[str] = []
+    for part in segment(_segmenter_lang(lang), paragraph):
+        part = part.strip()
+        if not part:
+            continue
+        first_word = part.split(maxsplit=1)[0]
+        lower_start = first_word.islower() and first_word[0].isalpha()  # "iPhone" and "eBay" open sentences
+        if result and (lower_start or (_TIME_ABBREVIATION.search(result[-1]) and _CONTINUES_TIME.match(part))):
+            result[-1] = f"{result[-1]} {part}"
+        else:
+            result.append(part)
+    return result
 
 
 def _text(value: object) -> str:

@@ -119,3 +119,23 @@ def test_language_is_detected_when_not_declared(make_site) -> None:
     )
     articles, _ = load(site)
     assert articles["diario/agua"].lang == "es"
+
+
+def test_sentences_hold_on_news_text() -> None:
+    from sitegen.parse import split_sentences
+
+    text = (
+        'WASHINGTON (AP) — Gen. John Smith said the U.S. Army sent 1,200 troops. "We are ready," he said. '
+        "The Dow fell 3.5 percent to 10,234.56. She arrived at 3 p.m. Tuesday and left. The vote is at 9 a.m. "
+        'The result came later. "Is it over?" she asked. iPhone sales rose.'
+    )
+    assert split_sentences(text, "en") == [
+        "WASHINGTON (AP) — Gen. John Smith said the U.S. Army sent 1,200 troops.",
+        '"We are ready," he said.',
+        "The Dow fell 3.5 percent to 10,234.56.",
+        "She arrived at 3 p.m. Tuesday and left.",
+        "The vote is at 9 a.m.",
+        "The result came later.",
+        '"Is it over?" she asked.',
+        "iPhone sales rose.",
+    ]
