@@ -68,3 +68,35 @@ def test_search_with_a_source_filter_narrows_results(tmp_path: Path, serve_dir, 
     after = page.evaluate(RESULT_PATHS)
     assert after and all(narrow in sources_of[path] for path in after)
     page.close()
+
+
+def test_seed_story_page_shows_summary_chips_unique_facts_and_both_variants(
+    tmp_path: Path, seeds_site: Path, serve_dir, browser
+) -> None:
+    """What a reader sees, laid out by the browser: every part on screen, not just in the HTML."""
+    quiet_build(seeds_site, search=False)
+    (story,) = read_stories(seeds_site)
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(serve_dir(seeds_site / "public") + story["path"])
+
+    chips = page.locator(".summary li .chip")
+    assert chips.count() >= 2 and all(chips.nth(i).is_visible() for i in range(chips.count()))
+    both = page.locator(".summary li", has=page.locator(".chip", has_text="000_195430f04631b808")).filter(
+        has=page.locator(".chip", has_text="001_b05ba9de3f9c4bcc")
+    )
+    assert both.count() >= 1  # a fact both wires carry, attributed to both
+    variants = page.locator("article.variant")
+    assert variants.count() == 2 and variants.nth(0).is_visible() and variants.nth(1).is_visible()
+    unique = page.locator("aside.unique")
+    assert unique.count() == 2
+    assert "This is the second visit by Haniyeh to Egypt" in unique.nth(0).inner_text() + unique.nth(1).inner_text()
+    only = page.locator("span.s-only", has_text="Islamic Jihad plans to visit")
+    only.scroll_into_view_if_needed()
+    assert only.is_visible() and "only here" in only.inner_text()
+    # marked sentences differ from the rest in colour, not only in their label
+    colour = "el => getComputedStyle(el).backgroundColor"
+    assert only.evaluate(colour) != page.locator("span.s-all").first.evaluate(colour)
+    shot = tmp_path / "seed-story.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000  # a rendered page, not a blank one
+    page.close()
