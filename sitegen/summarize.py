@@ -29,7 +29,7 @@ COVERAGE_WEIGHT = 1.0  # a fact every variant carries scores twice as high as on
 LEAD_BONUS = 1.0  # news puts the event first: an article's opening sentence scores up to 2 times more,
 LEAD_DECAY = 0.4  # a bonus that fades with each later sentence (by e^-0.4 per sentence)
 LEAD_SENTENCES = 3  # an article's lead, for the reading order: the event before its context
-DANGLING_FACTOR = 0.7  # a sentence that leans on the one before it reads badly out of context
+DANGLING_FACTOR = 0.5  # a sentence that leans on the one before it reads badly out of context
 # English openings that point back: pronouns and connectives (other languages: quotes only)
 _DANGLING_EN = frozenset(
     [
