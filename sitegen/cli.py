@@ -33,10 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)"
     )
 
-    serve = sub.add_parser("serve", parents=[common], help="build, then serve the site on loopback")
+    serve = sub.add_parser("serve", parents=[common], help="build, serve on loopback, rebuild and reload on every edit")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    serve.add_argument("--open", action="store_true", help="open the site in the default browser")
 
     imp = sub.add_parser("import", parents=[common], help="turn a JSON Lines export into content files")
     imp.add_argument("file", type=Path, metavar="FILE.jsonl")
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 base_url=args.base_url,
             )
         if args.command == "serve":
-            return cmd_serve(args.site, args.host, args.port, search=not args.no_search)
+            return cmd_serve(args.site, args.host, args.port, search=not args.no_search, open_browser=args.open)
         if args.command == "import":
             return cmd_import(args.site, args.file)
         if args.command == "summarize":
@@ -95,22 +96,16 @@ def cmd_build(
     return 0
 
 
-def cmd_serve(site: Path, host: str, port: int, *, search: bool) -> int:
-    from sitegen.build import build
-    from sitegen.serve import serve_directory
+def cmd_serve(site: Path, host: str, port: int, *, search: bool, open_browser: bool) -> int:
+    from sitegen.serve import serve
 
-    result = build(site, search=search)
-    for line in result.report.summary_lines():
-        print(line, file=sys.stderr)
-    server = serve_directory(result.output_dir, host, port)
-    print(f"Serving {result.output_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    def ready(url: str) -> None:
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    return serve(site, host, port, search=search, log=lambda line: print(line, flush=True), ready=ready)
 
 
 def cmd_import(site: Path, jsonl: Path) -> int:

@@ -26,3 +26,9 @@ def detect_language(text: str, default: str) -> str:
         return default
     lang, confidence = _identifier().classify(sample)
     return str(lang) if confidence >= MIN_CONFIDENCE else default
+
+
+def warm_up() -> None:
+    """Load the language model ahead of the first new article (it takes ~0.4 s): `sitegen serve`
+    calls this in the background so the first edit is not the slow one."""
+    _identifier()

@@ -1,21 +1,324 @@
-"""`sitegen serve`: build once, then serve the output folder on loopback.
+"""`sitegen serve`: build, serve the output on loopback, rebuild on every edit, reload the open tabs.
 
-Static files only, from inside the output folder (the standard library handler resolves
-paths under its directory and refuses to leave it).
+Three threads share one `LiveReload` hub:
+
+- the HTTP server serves files from inside the output folder only (paths are resolved and must
+  stay inside it, encoded or not), and adds one script tag to the HTML it serves; files on disk
+  are never changed, so `public/` stays exactly what `sitegen build` writes;
+- a watchdog observer records every changed path, and a worker waits until edits pause for
+  `DEBOUNCE` seconds (an editor saving several files, or saving by rename, is one burst), then
+  rebuilds what the burst touched (`sitegen.live`);
+- after a rebuild, the hub tells every open page over Server-Sent Events: "reload" when it
+  wrote everything, or "problems" (file, line, message) for an overlay when errors kept pages
+  from being written; a page that connects while the latest rebuild reported errors or warnings
+  shows them too. The overlay goes with the next good rebuild. The search index follows a few
+  seconds later (`SEARCH_DELAY`), in the worker.
 """
 
 from __future__ import annotations
 
-import functools
 import http.server
+import json
+import mimetypes
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from sitegen.build import Log
+from sitegen.diagnostics import Diagnostic, Level
+from sitegen.live import Change, LiveSite, Rebuild
+from sitegen.search import SearchIndexError, index_site
+
+DEBOUNCE = 0.08  # seconds without a new event before a burst of edits is rebuilt
+SEARCH_DELAY = 2.0  # seconds after the last rebuild before the search index is refreshed
+KEEPALIVE = 10.0  # seconds between SSE comments, so a closed tab is noticed
+EVENTS_PATH = "/__sitegen/events"
+CLIENT_PATH = "/__sitegen/live.js"
+CLIENT_JS = Path(__file__).with_name("live.js")
+SCRIPT_TAG = f'<script src="{CLIENT_PATH}" defer></script>'.encode()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class LiveReload:
+    """The latest rebuild's outcome, and a condition every event stream waits on."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.number = 0
+        self.problems: list[Diagnostic] = []
+        self.stopping = False
+
+    def publish(self, rebuild: Rebuild) -> None:
+        with self.condition:
+            self.number = rebuild.number
+            self.problems = list(rebuild.problems)
+            self.condition.notify_all()
+
+    def wait_after(self, seen: int) -> tuple[int, list[Diagnostic]]:
+        """The outcome once a rebuild newer than `seen` is published (or KEEPALIVE passes)."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.stopping or self.number != seen, timeout=KEEPALIVE)
+            return self.number, list(self.problems)
+
+    def stop(self) -> None:
+        with self.condition:
+            self.stopping = True
+            self.condition.notify_all()
+
+
+def problems_json(problems: list[Diagnostic]) -> str:
+    return json.dumps([{"path": d.path, "line": d.line, "level": str(d.level), "message": d.message} for d in problems])
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """GET and HEAD of files under `root`; the event stream; the reload script."""
+
+    root: Path
+    hub: LiveReload
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
 
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+        self._serve(body=False)
 
-def serve_directory(root: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        path = urllib.parse.urlsplit(self.path).path
+        if path == EVENTS_PATH:
+            self._events()
+        elif path == CLIENT_PATH:
+            self._send(200, "text/javascript; charset=utf-8", CLIENT_JS.read_bytes())
+        else:
+            self._serve(body=True)
+
+    def _file(self) -> Path | None:
+        """The file a URL names, or None when it does not exist or would leave the root."""
+        raw = urllib.parse.urlsplit(self.path).path
+        rel = urllib.parse.unquote(raw)
+        if "\x00" in rel or "\\" in rel:
+            return None
+        root = self.root.resolve()
+        target = (root / rel.lstrip("/")).resolve()
+        if not target.is_relative_to(root):
+            return None
+        if target.is_dir():
+            if not raw.endswith("/"):
+                return target  # redirected by _serve
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def _serve(self, body: bool) -> None:
+        target = self._file()
+        if target is not None and target.is_dir():
+            location = urllib.parse.urlsplit(self.path).path + "/"
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if target is None:
+            missing = self.root / "404.html"
+            data = missing.read_bytes() if missing.is_file() else b"Not found"
+            self._send(404, "text/html; charset=utf-8", _inject(data), body)
+            return
+        data = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = _inject(data)
+            kind = "text/html; charset=utf-8"
+        self._send(200, kind, data, body)
+
+    def _send(self, status: int, kind: str, data: bytes, body: bool = True) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        """Server-Sent Events: the current problems at once, then one event per rebuild."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        hub = self.hub
+        with hub.condition:
+            seen = hub.number
+            problems = list(hub.problems)
+        try:
+            if problems:
+                self._event("problems", problems_json(problems))
+            while True:
+                number, problems = hub.wait_after(seen)
+                if hub.stopping:
+                    return
+                if number == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                seen = number
+                # errors leave pages unwritten: show them on the page as it is; otherwise reload,
+                # and the reloaded page shows any warnings as it connects
+                failed = any(p.level is Level.ERROR for p in problems)
+                self._event("problems" if failed else "reload", problems_json(problems))
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _event(self, name: str, data: str) -> None:
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+        self.wfile.flush()
+
+
+def _inject(html: bytes) -> bytes:
+    """The page with the reload script added before </body> (or at the end)."""
+    at = html.rfind(b"</body>")
+    return html + SCRIPT_TAG if at < 0 else html[:at] + SCRIPT_TAG + html[at:]
+
+
+def make_server(root: Path, hub: LiveReload, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"root": root, "hub": hub})
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+class Watcher:
+    """Collects changed paths from watchdog; `rebuild_loop` turns each burst into one rebuild."""
+
+    def __init__(self, site: LiveSite, hub: LiveReload, search: bool, log: Log) -> None:
+        self.site = site
+        self.hub = hub
+        self.search = search
+        self.log = log
+        self.changed: set[Path] = set()
+        self.lock = threading.Lock()  # watchdog's thread adds paths while the worker takes them
+        self.last_event = 0.0
+        self.wake = threading.Event()
+        self.stopped = threading.Event()
+
+    def record(self, *paths: str) -> None:
+        with self.lock:
+            self.changed.update(Path(p) for p in paths if p)
+            self.last_event = time.monotonic()
+        self.wake.set()
+
+    def folders(self) -> list[Path]:
+        from sitegen.render import theme_dir
+
+        site = self.site.site_dir
+        candidates = [site, theme_dir(site, self.site.config)]
+        return [f for f in candidates if f.is_dir()]
+
+    def rebuild_loop(self) -> None:
+        search_due: float | None = None
+        while not self.stopped.is_set():
+            timeout = None if search_due is None else max(0.0, search_due - time.monotonic())
+            self.wake.wait(timeout)
+            if self.stopped.is_set():
+                return
+            if not self.wake.is_set():  # the search delay ran out with no new edit
+                search_due = None
+                self._index()
+                continue
+            while (quiet := time.monotonic() - self.last_event) < DEBOUNCE:
+                time.sleep(DEBOUNCE - quiet)
+            self.wake.clear()
+            with self.lock:
+                paths, self.changed = self.changed, set()
+            kinds = {k for k in map(self.site.classify, paths) if k is not None}
+            if not kinds:
+                continue
+            change = max(kinds, key=list(Change).index)
+            try:
+                rebuild = self.site.rebuild(change)
+            except Exception as exc:  # a broken config or an I/O error: report it, keep serving
+                where = "sitegen.toml" if change is Change.CONFIG else "sitegen"
+                rebuild = Rebuild(self.site.number, change, 0.0, 0, [Diagnostic(where, str(exc), None, Level.ERROR)])
+            self.hub.publish(rebuild)
+            self.site.finish()
+            self.log(
+                f"rebuilt ({change}): {rebuild.pages_written} files in {rebuild.seconds * 1000:.0f} ms"
+                + "".join(f"\n  {p}" for p in rebuild.problems)
+            )
+            if self.search:
+                search_due = time.monotonic() + SEARCH_DELAY
+
+    def _index(self) -> None:
+        try:
+            index_site(self.site.output_dir)
+        except SearchIndexError as exc:
+            self.log(f"search index not refreshed: {exc}")
+
+
+def serve(
+    site_dir: Path,
+    host: str,
+    port: int,
+    *,
+    search: bool = True,
+    log: Log = print,
+    ready: Callable[[str], Any] | None = None,
+) -> int:
+    """Build, serve and watch until interrupted (Ctrl-C); returns the exit code."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    from sitegen.language import warm_up
+
+    site = LiveSite(site_dir, log)
+    first = site.rebuild(Change.CONFIG)
+    site.finish()
+    for problem in first.problems:
+        log(str(problem))
+    if search:
+        _index_once(site, log)
+    hub = LiveReload()
+    hub.publish(first)
+    server = make_server(site.output_dir, hub, host, port)
+    url = f"http://{host}:{server.server_address[1]}/"
+    watcher = Watcher(site, hub, search, log)
+
+    class Events(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            watcher.record(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
+
+    observer = Observer()
+    for folder in watcher.folders():
+        observer.schedule(Events(), str(folder), recursive=True)
+    observer.start()
+    threading.Thread(target=watcher.rebuild_loop, name="sitegen-rebuild", daemon=True).start()
+    threading.Thread(target=warm_up, name="sitegen-warm-up", daemon=True).start()
+    threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True).start()
+    log(f"Serving {site.output_dir} at {url} (Ctrl-C to stop)")
+    if ready is not None:
+        ready(url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        log("stopping")
+    finally:
+        watcher.stopped.set()
+        watcher.wake.set()
+        hub.stop()
+        observer.stop()
+        server.shutdown()
+        server.server_close()
+        observer.join(timeout=5)
+    return 0
+
+
+def _index_once(site: LiveSite, log: Log) -> None:
+    try:
+        index_site(site.output_dir)
+    except SearchIndexError as exc:
+        log(f"search index not built: {exc}")

@@ -1,0 +1,207 @@
+"""A site kept in memory between rebuilds, for `sitegen serve`: each edit redoes only what it touches.
+
+- An article edit reloads content (the parse cache makes unchanged files nearly free),
+  re-clusters (grouping may change anywhere), re-summarizes only stories whose articles changed,
+  and re-renders only the pages whose context changed: the edited story, and the lists, feed
+  and sitemap entries that show it.
+- A template edit re-renders every page (any page may use the template); a static file edit
+  copies the static folders again. A `sitegen.toml` edit rebuilds everything.
+
+Pages are written in place, each atomically (a temporary file renamed over the old one), so a
+request never reads a half-written page; the browser is told to reload once all are written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sitegen.archive import SummaryMemo, build_archive
+from sitegen.articles import load_articles
+from sitegen.build import Log, _fingerprint, build, render_page
+from sitegen.cache import ParseCache
+from sitegen.cluster import Clustering, cluster_stories
+from sitegen.config import SiteConfig, load_config
+from sitegen.diagnostics import Diagnostic, Level, Report
+from sitegen.model import Archive
+from sitegen.render import make_environment, netlify_redirects, plan_pages, stories_json, theme_dir
+from sitegen.story_ids import StoryRegistry
+
+
+class Change(StrEnum):
+    """What an edited file is, in increasing order of the work it takes."""
+
+    STATIC = "static"
+    ARTICLE = "article"
+    TEMPLATE = "template"
+    CONFIG = "config"
+
+
+@dataclass
+class Rebuild:
+    number: int
+    change: Change
+    seconds: float
+    pages_written: int
+    problems: list[Diagnostic] = field(default_factory=list)  # errors and warnings of this rebuild
+
+
+class LiveSite:
+    """The site in `site_dir`, its output kept current by `rebuild`. Not thread-safe: one caller."""
+
+    def __init__(self, site_dir: Path, log: Log = print) -> None:
+        self.site_dir = site_dir
+        self.log = log
+        self.number = 0
+        self.config: SiteConfig = load_config(site_dir)
+        self._summaries: SummaryMemo = {}
+        self._pages: dict[str, tuple[str, dict[str, Any]]] = {}  # path -> (template, context) as written
+        self._extras: dict[str, str] = {}  # stories.json, _redirects: path -> text as written
+        self._pending: tuple[Archive, Clustering, Path, bool] | None = None  # for `finish`
+
+    @property
+    def output_dir(self) -> Path:
+        return self.site_dir / self.config.output_dir
+
+    def classify(self, path: Path) -> Change | None:
+        """What a changed file is; None for files the site does not depend on: the output, hidden
+        files (caches, staging folders, editors' swap files) and the story registry builds write."""
+        site = self.site_dir.resolve()
+        path = path.resolve()
+        theme = theme_dir(self.site_dir, self.config).resolve()
+        if path == site / "sitegen.toml":
+            return Change.CONFIG
+        if path.is_relative_to(theme):
+            return Change.TEMPLATE if path.is_relative_to(theme / "templates") else Change.STATIC
+        if not path.is_relative_to(site) or any(p.startswith(".") for p in path.relative_to(site).parts):
+            return None
+        if path.is_relative_to(site / self.config.output_dir) or path == site / self.config.cluster.registry_file:
+            return None
+        for folder, change in (
+            (self.config.content_dir, Change.ARTICLE),
+            ("templates", Change.TEMPLATE),
+            ("static", Change.STATIC),
+        ):
+            if path.is_relative_to(site / folder):
+                return change
+        return None
+
+    def rebuild(self, change: Change = Change.CONFIG) -> Rebuild:
+        """Bring the output up to date after a change of this kind (CONFIG: everything)."""
+        start = time.perf_counter()
+        self.number += 1
+        report = Report()
+        if change is Change.CONFIG or not self._pages:
+            self._pending = None
+            written = self._full(report)
+        elif change is Change.STATIC:
+            self._copy_static()
+            written = 0
+        else:
+            written = self._pages_for(report, rerender_all=change is Change.TEMPLATE)
+        problems = [d for d in report.diagnostics if d.level in (Level.ERROR, Level.WARNING)]
+        return Rebuild(self.number, change, time.perf_counter() - start, written, problems)
+
+    def _full(self, report: Report) -> int:
+        """A clean build through the staging folder, then the page contexts it wrote remembered."""
+        self.config = load_config(self.site_dir)
+        self._summaries.clear()
+        self._pages.clear()
+        self._extras.clear()
+        result = build(self.site_dir, search=False, log=lambda _: None)
+        report.diagnostics.extend(result.report.diagnostics)
+        archive = result.archive
+        for page in plan_pages(archive, self.config):
+            if (self.output_dir / page.path).is_file():
+                self._pages[page.path] = (page.template, page.context)
+        self._extras = {"stories.json": stories_json(archive, self.config)}
+        if archive.redirects:
+            self._extras["_redirects"] = netlify_redirects(archive, self.config)
+        for story in archive.stories.values():
+            members = tuple(archive.articles[a] for a in story.article_ids)
+            self._summaries[(members, self.config.summary.max_words)] = story.summary
+        return result.pages_written
+
+    def _pages_for(self, report: Report, rerender_all: bool) -> int:
+        config = self.config
+        cache = ParseCache.open(self.site_dir, _fingerprint(config), True, report)
+        articles = load_articles(self.site_dir / config.content_dir, config, report, cache)
+        cache.save()
+        registry_path = self.site_dir / config.cluster.registry_file
+        previous, problem = StoryRegistry.read(registry_path)
+        if problem:
+            report.warn(config.cluster.registry_file, problem)
+        pins = {a.id: a.story for a in articles if a.story}
+        clustering = cluster_stories(articles, config.cluster, previous, pins)
+        archive = build_archive(articles, clustering, config.summary, self._summaries)
+        used = {
+            (tuple(archive.articles[a] for a in story.article_ids), config.summary.max_words)
+            for story in archive.stories.values()
+        }
+        self._summaries = {k: v for k, v in self._summaries.items() if k in used}
+
+        env = make_environment(self.site_dir, config)
+        written = 0
+        planned: set[str] = set()
+        for page in plan_pages(archive, config):
+            planned.add(page.path)
+            if not rerender_all and self._pages.get(page.path) == (page.template, page.context):
+                continue
+            html = render_page(env, page, self.site_dir, report)
+            if html is None:
+                self._pages.pop(page.path, None)  # render it again once the template is fixed
+                continue
+            self._write(page.path, html)
+            self._pages[page.path] = (page.template, page.context)
+            written += 1
+        for gone in set(self._pages) - planned:
+            self._remove(gone)
+            del self._pages[gone]
+        self._pending = (archive, clustering, registry_path, report.has_errors)
+        return written
+
+    def finish(self) -> None:
+        """What no open page shows, left until the browser has been told to reload: the archive
+        as JSON, Netlify's redirects and the story registry."""
+        if self._pending is None:
+            return
+        archive, clustering, registry_path, failed = self._pending
+        self._pending = None
+        extras = {"stories.json": stories_json(archive, self.config)}
+        if archive.redirects:
+            extras["_redirects"] = netlify_redirects(archive, self.config)
+        for path in set(self._extras) | set(extras):
+            if path not in extras:
+                self._remove(path)
+            elif self._extras.get(path) != extras[path]:
+                self._write(path, extras[path])
+        self._extras = extras
+        if not failed:
+            clustering.registry().write(registry_path)
+
+    def _copy_static(self) -> None:
+        for folder in (theme_dir(self.site_dir, self.config) / "static", self.site_dir / "static"):
+            if folder.is_dir():
+                shutil.copytree(folder, self.output_dir, dirs_exist_ok=True, symlinks=False)
+
+    def _target(self, rel: str) -> Path:
+        root = self.output_dir.resolve()
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root) or path == root:
+            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+        return path
+
+    def _write(self, rel: str, text: str) -> None:
+        path = self._target(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+
+    def _remove(self, rel: str) -> None:
+        self._target(rel).unlink(missing_ok=True)

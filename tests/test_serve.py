@@ -1,0 +1,127 @@
+"""`sitegen serve` in a real Chromium: edits on disk reach the open page without a reload call."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, free_port
+
+THEME_STORY = REPO / "themes" / "default" / "templates" / "story.html"
+
+
+@dataclass
+class Server:
+    site: Path
+    base: str
+    proc: subprocess.Popen[str]
+
+    def story_url(self) -> str:
+        stories = json.loads((self.site / "public" / "stories.json").read_text("utf-8"))["stories"]
+        return self.base + stories[0]["path"]
+
+
+def start_server(site: Path) -> Server:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--no-search", "--port", str(port)],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base) as response:
+                response.read()
+            return Server(site, base, proc)
+        except urllib.error.URLError:
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def server(seeds_site: Path) -> Iterator[Server]:
+    running = start_server(seeds_site)
+    yield running
+    running.proc.kill()
+    running.proc.wait(timeout=10)
+    running.proc.stdout.close()  # type: ignore[union-attr]
+
+
+def test_article_edit_appears_in_the_open_page(server: Server, browser) -> None:
+    page = browser.new_page()
+    page.goto(server.story_url())
+    page.locator("article.variant").first.wait_for()
+    seed = server.site / "content" / "001_b05ba9de3f9c4bcc.txt"
+    seed.write_text(seed.read_text("utf-8") + "\n\nZanzibar observers reported calm seas all week.\n", "utf-8")
+    page.get_by_text("Zanzibar observers reported calm seas").first.wait_for(timeout=10_000)
+    # the reload script is added while serving; the built files stay as `sitegen build` writes them
+    built = (server.site / "public" / server.story_url().removeprefix(server.base) / "index.html").read_text()
+    assert "Zanzibar observers" in built and "__sitegen" not in built
+    page.close()
+
+
+def test_template_edit_and_a_broken_template_show_in_the_open_page(server: Server, browser) -> None:
+    page = browser.new_page()
+    page.goto(server.story_url())
+    page.locator("article.variant").first.wait_for()
+    templates = server.site / "templates"
+    templates.mkdir()
+    good = THEME_STORY.read_text("utf-8").replace(
+        '<section class="summary"', '<p id="edited">Edited by the desk</p>\n  <section class="summary"', 1
+    )
+    (templates / "story.html").write_text(good, "utf-8")
+    page.locator("#edited").wait_for(timeout=10_000)
+
+    (templates / "story.html").write_text("{% extends 'base.html' %}\n{% block main %}{% if %}{% endblock %}\n")
+    overlay = page.locator("#sitegen-problems")
+    overlay.wait_for(timeout=10_000)
+    assert "templates/story.html:2" in overlay.inner_text()
+    assert page.locator("#edited").is_visible()  # the last good page stays under the overlay
+
+    (templates / "story.html").write_text(good.replace("Edited by the desk", "Fixed by the desk"), "utf-8")
+    page.get_by_text("Fixed by the desk").wait_for(timeout=10_000)
+    assert page.locator("#sitegen-problems").count() == 0
+    page.close()
+
+
+def test_ctrl_c_stops_the_server_cleanly(seeds_site: Path) -> None:
+    running = start_server(seeds_site)
+    running.proc.send_signal(signal.SIGINT)
+    assert running.proc.wait(timeout=10) == 0
+    output = running.proc.stdout.read()  # type: ignore[union-attr]
+    running.proc.stdout.close()  # type: ignore[union-attr]
+    assert "Serving" in output and "Traceback" not in output
+
+
+def test_burst_of_edits_is_one_rebuild(server: Server) -> None:
+    """Several files saved at once (and a save by rename) make one rebuild, not one per file."""
+    content = server.site / "content"
+    for n in range(5):
+        (content / f"brief-{n}.md").write_text(f"---\ntitle: Brief {n}\n---\nHarbour brief number {n}.\n")
+    staged = content / ".renamed.tmp"
+    staged.write_text("---\ntitle: Renamed\n---\nSaved through a rename.\n")
+    shutil.move(staged, content / "renamed.md")
+    deadline = time.monotonic() + 10
+    stories = server.site / "public" / "stories.json"
+    while "Saved through a rename" not in stories.read_text("utf-8"):
+        assert time.monotonic() < deadline, "edits never rebuilt"
+        time.sleep(0.1)
+    time.sleep(1.0)
+    server.proc.kill()
+    output = server.proc.stdout.read()  # type: ignore[union-attr]
+    assert output.count("rebuilt (article)") == 1, output
