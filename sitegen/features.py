@@ -64,9 +64,23 @@ def _text(article: Article, config: ClusterConfig) -> str:
     return f"{title} {lead} {_SEPARATOR} {' '.join(body)}"
 
 
-def term_matrix(articles: Sequence[Article], config: ClusterConfig, chunk: int = 2000) -> sp.csr_matrix:
+class TermRows:
+    """Each article's term ids and weights before IDF, kept between builds by `sitegen serve`:
+    an edit then costs the edited article's tokenising, not the whole archive's. Term ids come
+    from one TermIndex, so they stay valid from build to build."""
+
+    def __init__(self) -> None:
+        self.index = TermIndex()
+        self.rows: dict[Article, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def term_matrix(
+    articles: Sequence[Article], config: ClusterConfig, chunk: int = 2000, memo: TermRows | None = None
+) -> sp.csr_matrix:
     """TF-IDF rows (unit length, float32) for the articles, in order."""
-    index = TermIndex()
+    index = memo.index if memo is not None else TermIndex()
+    known = memo.rows if memo is not None else {}
+    kept: dict[Article, tuple[np.ndarray, np.ndarray]] = {}
     blocks: list[sp.csr_matrix] = []
     heavy = np.float32(config.title_weight)
     for start in range(0, len(articles), chunk):
@@ -75,17 +89,23 @@ def term_matrix(articles: Sequence[Article], config: ClusterConfig, chunk: int =
         weight_parts: list[np.ndarray] = []
         row_parts: list[np.ndarray] = []
         for row, article in enumerate(batch):
-            words = tokens(_text(article, config))
-            split = words.index(_SEPARATOR)
-            del words[split]
-            if not words:
+            if article in known:
+                term_ids, found = known[article]
+            else:
+                words = tokens(_text(article, config))
+                split = words.index(_SEPARATOR)
+                del words[split]
+                ids, boosts = index.learn(set(words), article.lang)
+                term_ids = np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words))
+                found = np.fromiter(map(boosts.__getitem__, words), dtype=np.float32, count=len(words))
+                found[:split] *= heavy
+            if memo is not None:
+                kept[article] = (term_ids, found)
+            if not len(term_ids):
                 continue
-            ids, boosts = index.learn(set(words), article.lang)
-            id_parts.append(np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
-            found = np.fromiter(map(boosts.__getitem__, words), dtype=np.float32, count=len(words))
-            found[:split] *= heavy
+            id_parts.append(term_ids)
             weight_parts.append(found)
-            row_parts.append(np.full(len(words), row, dtype=np.int32))
+            row_parts.append(np.full(len(term_ids), row, dtype=np.int32))
         width = max(len(index.vocab), 1)
         if id_parts:
             term_ids = np.concatenate(id_parts)
@@ -96,6 +116,8 @@ def term_matrix(articles: Sequence[Article], config: ClusterConfig, chunk: int =
             block = sp.csr_matrix((len(batch), width), dtype=np.float32)
         block.sum_duplicates()
         blocks.append(block)
+    if memo is not None:
+        memo.rows = kept  # only the current articles: edited and deleted ones are dropped
     n_terms = max(len(index.vocab), 1)
     if not blocks:
         return sp.csr_matrix((0, n_terms), dtype=np.float32)

@@ -21,6 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from sitegen.archive import SummaryMemo, build_archive
 from sitegen.articles import load_articles
 from sitegen.build import Log, _fingerprint, build, render_page
@@ -28,6 +30,7 @@ from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering, cluster_stories
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Diagnostic, Level, Report
+from sitegen.features import TermRows, term_matrix
 from sitegen.model import Archive
 from sitegen.render import make_environment, netlify_redirects, plan_pages, stories_json, theme_dir
 from sitegen.story_ids import StoryRegistry
@@ -60,6 +63,8 @@ class LiveSite:
         self.number = 0
         self.config: SiteConfig = load_config(site_dir)
         self._summaries: SummaryMemo = {}
+        self._terms = TermRows()
+        self._env: jinja2.Environment | None = None  # kept until a template changes
         self._pages: dict[str, tuple[str, dict[str, Any]]] = {}  # path -> (template, context) as written
         self._extras: dict[str, str] = {}  # stories.json, _redirects: path -> text as written
         self._pending: tuple[Archive, Clustering, Path, bool] | None = None  # for `finish`
@@ -111,6 +116,8 @@ class LiveSite:
         """A clean build through the staging folder, then the page contexts it wrote remembered."""
         self.config = load_config(self.site_dir)
         self._summaries.clear()
+        self._terms = TermRows()
+        self._env = None
         self._pages.clear()
         self._extras.clear()
         result = build(self.site_dir, search=False, log=lambda _: None)
@@ -125,6 +132,11 @@ class LiveSite:
         for story in archive.stories.values():
             members = tuple(archive.articles[a] for a in story.article_ids)
             self._summaries[(members, self.config.summary.max_words)] = story.summary
+        # ready for the first edit: every article's term row, and the templates compiled
+        term_matrix(list(archive.articles.values()), self.config.cluster, memo=self._terms)
+        self._env = make_environment(self.site_dir, self.config)
+        for template in {page.template for page in plan_pages(archive, self.config)}:
+            self._env.get_template(template)
         return result.pages_written
 
     def _pages_for(self, report: Report, rerender_all: bool) -> int:
@@ -137,7 +149,7 @@ class LiveSite:
         if problem:
             report.warn(config.cluster.registry_file, problem)
         pins = {a.id: a.story for a in articles if a.story}
-        clustering = cluster_stories(articles, config.cluster, previous, pins)
+        clustering = cluster_stories(articles, config.cluster, previous, pins, self._terms)
         archive = build_archive(articles, clustering, config.summary, self._summaries)
         used = {
             (tuple(archive.articles[a] for a in story.article_ids), config.summary.max_words)
@@ -145,7 +157,9 @@ class LiveSite:
         }
         self._summaries = {k: v for k, v in self._summaries.items() if k in used}
 
-        env = make_environment(self.site_dir, config)
+        if self._env is None or rerender_all:
+            self._env = make_environment(self.site_dir, config)
+        env = self._env
         written = 0
         planned: set[str] = set()
         for page in plan_pages(archive, config):

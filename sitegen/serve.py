@@ -12,7 +12,7 @@ Three threads share one `LiveReload` hub:
   wrote everything, or "problems" (file, line, message) for an overlay when errors kept pages
   from being written; a page that connects while the latest rebuild reported errors or warnings
   shows them too. The overlay goes with the next good rebuild. The search index follows a few
-  seconds later (`SEARCH_DELAY`), in the worker.
+  seconds later (`SEARCH_DELAY`), in a thread of its own.
 """
 
 from __future__ import annotations
@@ -202,6 +202,8 @@ class Watcher:
         self.last_event = 0.0
         self.wake = threading.Event()
         self.stopped = threading.Event()
+        self.search_due: float | None = None
+        self.search_wake = threading.Event()
 
     def record(self, *paths: str) -> None:
         with self.lock:
@@ -217,16 +219,10 @@ class Watcher:
         return [f for f in candidates if f.is_dir()]
 
     def rebuild_loop(self) -> None:
-        search_due: float | None = None
         while not self.stopped.is_set():
-            timeout = None if search_due is None else max(0.0, search_due - time.monotonic())
-            self.wake.wait(timeout)
+            self.wake.wait()
             if self.stopped.is_set():
                 return
-            if not self.wake.is_set():  # the search delay ran out with no new edit
-                search_due = None
-                self._index()
-                continue
             while (quiet := time.monotonic() - self.last_event) < DEBOUNCE:
                 time.sleep(DEBOUNCE - quiet)
             self.wake.clear()
@@ -248,13 +244,30 @@ class Watcher:
                 + "".join(f"\n  {p}" for p in rebuild.problems)
             )
             if self.search:
-                search_due = time.monotonic() + SEARCH_DELAY
+                with self.lock:
+                    self.search_due = time.monotonic() + SEARCH_DELAY
+                self.search_wake.set()
 
-    def _index(self) -> None:
-        try:
-            index_site(self.site.output_dir)
-        except SearchIndexError as exc:
-            self.log(f"search index not refreshed: {exc}")
+    def search_loop(self) -> None:
+        """Refresh the index SEARCH_DELAY after the last rebuild, in its own thread, so indexing
+        never holds up the next rebuild (a page indexed mid-rebuild is indexed again next time)."""
+        while not self.stopped.is_set():
+            with self.lock:
+                due = self.search_due
+            if due is None:
+                self.search_wake.wait()
+                self.search_wake.clear()
+                continue
+            if time.monotonic() < due:
+                self.search_wake.wait(due - time.monotonic())
+                self.search_wake.clear()
+                continue
+            with self.lock:
+                self.search_due = None
+            try:
+                index_site(self.site.output_dir)
+            except SearchIndexError as exc:
+                self.log(f"search index not refreshed: {exc}")
 
 
 def serve(
@@ -296,6 +309,8 @@ def serve(
         observer.schedule(Events(), str(folder), recursive=True)
     observer.start()
     threading.Thread(target=watcher.rebuild_loop, name="sitegen-rebuild", daemon=True).start()
+    if search:
+        threading.Thread(target=watcher.search_loop, name="sitegen-search", daemon=True).start()
     threading.Thread(target=warm_up, name="sitegen-warm-up", daemon=True).start()
     threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True).start()
     log(f"Serving {site.output_dir} at {url} (Ctrl-C to stop)")
@@ -309,6 +324,7 @@ def serve(
     finally:
         watcher.stopped.set()
         watcher.wake.set()
+        watcher.search_wake.set()
         hub.stop()
         observer.stop()
         server.shutdown()
