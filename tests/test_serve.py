@@ -125,3 +125,39 @@ def test_burst_of_edits_is_one_rebuild(server: Server) -> None:
     server.proc.kill()
     output = server.proc.stdout.read()  # type: ignore[union-attr]
     assert output.count("rebuilt (article)") == 1, output
+
+
+def test_search_index_follows_an_edit(seeds_site: Path, browser) -> None:
+    """With search on, the Pagefind index is refreshed shortly after a rebuild."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
+        cwd=seeds_site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 120
+        while not (seeds_site / "public" / "pagefind").is_dir() or proc.poll() is not None:
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        time.sleep(0.5)
+        seed = seeds_site / "content" / "000_195430f04631b808.txt"
+        seed.write_text(seed.read_text("utf-8") + "\n\nA zanzibarian envoy joined the talks.\n", "utf-8")
+        page = browser.new_page()
+        deadline = time.monotonic() + 30
+        while True:
+            page.goto(base + "search/?q=zanzibarian")
+            try:
+                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=2_000)
+                break
+            except Exception:
+                assert time.monotonic() < deadline, "the search index never picked up the edit"
+        assert page.locator("li.pagefind-ui__result").count() == 1
+        page.close()
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()  # type: ignore[union-attr]
