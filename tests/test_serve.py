@@ -161,3 +161,15 @@ def test_search_index_follows_an_edit(seeds_site: Path, browser) -> None:
         proc.kill()
         proc.wait(timeout=10)
         proc.stdout.close()  # type: ignore[union-attr]
+
+
+def test_a_broken_article_shows_in_the_overlay_and_the_rest_is_served(server: Server, browser) -> None:
+    page = browser.new_page()
+    page.goto(server.story_url())
+    page.locator("article.variant").first.wait_for()
+    (server.site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nThe body still counts.\n")
+    overlay = page.locator("#sitegen-problems")
+    overlay.wait_for(timeout=10_000)  # after the reload, the page shows the rebuild's warnings
+    assert "broken.md:2" in overlay.inner_text()
+    assert page.locator("article.variant").count() == 2
+    page.close()
