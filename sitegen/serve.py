@@ -20,6 +20,7 @@ from __future__ import annotations
 import http.server
 import json
 import mimetypes
+import signal
 import threading
 import time
 import urllib.parse
@@ -316,6 +317,7 @@ def serve(
     log(f"Serving {site.output_dir} at {url} (Ctrl-C to stop)")
     if ready is not None:
         ready(url)
+    signal.signal(signal.SIGTERM, _interrupt)  # a process manager's stop is a Ctrl-C too
     try:
         while True:
             time.sleep(3600)
@@ -331,6 +333,10 @@ def serve(
         server.server_close()
         observer.join(timeout=5)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _index_once(site: LiveSite, log: Log) -> None:

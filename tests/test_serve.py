@@ -99,13 +99,14 @@ def test_template_edit_and_a_broken_template_show_in_the_open_page(server: Serve
     page.close()
 
 
-def test_ctrl_c_stops_the_server_cleanly(seeds_site: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_the_server_cleanly(seeds_site: Path, stop: signal.Signals) -> None:
     running = start_server(seeds_site)
-    running.proc.send_signal(signal.SIGINT)
+    running.proc.send_signal(stop)
     assert running.proc.wait(timeout=10) == 0
     output = running.proc.stdout.read()  # type: ignore[union-attr]
     running.proc.stdout.close()  # type: ignore[union-attr]
-    assert "Serving" in output and "Traceback" not in output
+    assert "Serving" in output and "stopping" in output and "Traceback" not in output
 
 
 def test_burst_of_edits_is_one_rebuild(server: Server) -> None:
