@@ -7,8 +7,14 @@ import http.server
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +121,36 @@ def browser() -> Iterator[Any]:
         instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
+
+
+@dataclass
+class Server:
+    site: Path
+    base: str
+    proc: subprocess.Popen[str]
+
+    def story_url(self) -> str:
+        stories = json.loads((self.site / "public" / "stories.json").read_text("utf-8"))["stories"]
+        return self.base + stories[0]["path"]
+
+
+def start_server(site: Path, search: bool = False) -> Server:
+    """`sitegen serve` in a subprocess on a free port, once it answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--port", str(port), *([] if search else ["--no-search"])],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base) as response:
+                response.read()
+            return Server(site, base, proc)
+        except urllib.error.URLError:
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)

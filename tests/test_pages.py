@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,7 +11,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import REPO, free_port, quiet_build
+from conftest import REPO, quiet_build, start_server
 
 
 @pytest.fixture(scope="module")
@@ -46,25 +43,11 @@ def test_internal_links_resolve(sample_public: Path) -> None:
 def test_serve_answers_on_loopback_and_refuses_traversal(tmp_path: Path, seeds_site: Path) -> None:
     for folder in (tmp_path, seeds_site):  # one and two levels above public/
         (folder / "secret.txt").write_text("outside the output folder")
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--no-search", "--port", str(port)],
-        cwd=seeds_site,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    running = start_server(seeds_site)
+    proc, base = running.proc, running.base.rstrip("/")
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/") as response:
-                    assert b"Latest stories" in response.read()
-                break
-            except urllib.error.URLError:
-                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
+        with urllib.request.urlopen(base + "/") as response:
+            assert b"Latest stories" in response.read()
         for path in [
             "/../secret.txt",
             "/../../secret.txt",
@@ -84,4 +67,3 @@ def test_serve_answers_on_loopback_and_refuses_traversal(tmp_path: Path, seeds_s
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()  # type: ignore[union-attr]
-        proc.stderr.close()  # type: ignore[union-attr]

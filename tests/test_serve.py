@@ -2,55 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, free_port
+from conftest import REPO, Server, start_server
 
 THEME_STORY = REPO / "themes" / "default" / "templates" / "story.html"
-
-
-@dataclass
-class Server:
-    site: Path
-    base: str
-    proc: subprocess.Popen[str]
-
-    def story_url(self) -> str:
-        stories = json.loads((self.site / "public" / "stories.json").read_text("utf-8"))["stories"]
-        return self.base + stories[0]["path"]
-
-
-def start_server(site: Path) -> Server:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--no-search", "--port", str(port)],
-        cwd=site,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base) as response:
-                response.read()
-            return Server(site, base, proc)
-        except urllib.error.URLError:
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -130,19 +92,12 @@ def test_burst_of_edits_is_one_rebuild(server: Server) -> None:
 
 def test_search_index_follows_an_edit(seeds_site: Path, browser) -> None:
     """With search on, the Pagefind index is refreshed shortly after a rebuild."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
-        cwd=seeds_site,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    running = start_server(seeds_site, search=True)
+    proc, base = running.proc, running.base
     try:
-        base = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 120
-        while not (seeds_site / "public" / "pagefind").is_dir() or proc.poll() is not None:
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+        while not (seeds_site / "public" / "pagefind").is_dir():
+            assert time.monotonic() < deadline, "no search index"
             time.sleep(0.2)
         time.sleep(0.5)
         seed = seeds_site / "content" / "000_195430f04631b808.txt"
