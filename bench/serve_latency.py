@@ -29,15 +29,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(REPO / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the browser and flags the tests use, in one place
+
 TARGET_SECONDS = 1.0
 PAUSE = 1.5  # seconds between edits: the page has reloaded and the editor reads
 
