@@ -107,16 +107,14 @@ def _align(sentences: list[_Sentence], sim: np.ndarray) -> list[_Fact]:
             x = parent[x]
         return x
 
-    by_article: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(sentences):
-        by_article[s.article].append(i)
-    for i, s in enumerate(sentences):
-        for other, idxs in by_article.items():
-            if other == s.article:
-                continue
-            best = max(idxs, key=lambda j: (sim[i, j], -j))
-            if sim[i, best] >= ALIGN_THRESHOLD:
-                parent[find(i)] = find(best)
+    owner = np.asarray([s.article for s in sentences])
+    for other in np.unique(owner):
+        cols = np.flatnonzero(owner == other)
+        block = sim[:, cols]
+        best = cols[np.argmax(block, axis=1)]  # the first of equals: the earliest sentence
+        matched = (owner != other) & (block.max(axis=1) >= ALIGN_THRESHOLD)
+        for row in np.flatnonzero(matched).tolist():
+            parent[find(row)] = find(int(best[row]))
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sentences)):
         groups[find(i)].append(i)
