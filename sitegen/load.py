@@ -136,8 +136,9 @@ def split_inline_date(rel: str, text: str) -> RawDocument:
     return RawDocument(rel, {"date": match.group(1)}, text[match.end() :], line, "text", {"date": line})
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as text, so dates are parsed in one place (parse_date)."""
+class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader that keeps timestamps as text, so dates are parsed in one place (parse_date).
+    libyaml's parser when PyYAML has it (about 10 times faster), the same rules either way."""
 
 
 _SafeLoader.yaml_implicit_resolvers = {
