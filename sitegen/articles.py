@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,9 +33,18 @@ def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     return Loaded(article, tuple(report.diagnostics), tuple(report.skipped))
 
 
+PARALLEL_MIN = 400  # uncached files below this count parse in this process: a pool costs ~1 s to start
+CHUNK = 100  # files per task: big enough to amortise pickling, small enough to balance the workers
+
+
 def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache) -> list[Article]:
-    """Every publishable article; everything else lands in the report with its reason."""
-    articles: list[Article] = []
+    """Every publishable article; everything else lands in the report with its reason.
+
+    Files the cache does not know are parsed by a pool of processes, one per core, when there
+    are enough of them to pay for it (a clean build of a large archive); results keep file order.
+    """
+    results: list[Loaded | None] = []
+    misses: list[tuple[int, ContentFile, bytes, str]] = []
     for file in discover(content_dir, report):
         try:
             data = file.path.read_bytes()
@@ -42,13 +54,35 @@ def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: 
         key = hashlib.blake2b(file.rel.encode() + b"\0" + data, digest_size=16).hexdigest()
         loaded = cache.get(key)
         if not isinstance(loaded, Loaded):
-            loaded = load_file(file, data, config)
-            cache.put(key, loaded)
+            misses.append((len(results), file, data, key))
+            loaded = None
+        results.append(loaded)
+    for (slot, _, _, key), loaded in zip(misses, _parse_all(misses, config), strict=True):
+        cache.put(key, loaded)
+        results[slot] = loaded
+    articles: list[Article] = []
+    for loaded in results:
+        assert loaded is not None
         report.diagnostics.extend(loaded.diagnostics)
         report.skipped.extend(loaded.skipped)
         if loaded.article is not None:
             articles.append(loaded.article)
     return dedupe_ids(articles, report)
+
+
+def _parse_all(misses: list[tuple[int, ContentFile, bytes, str]], config: SiteConfig) -> list[Loaded]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(misses) < PARALLEL_MIN or workers < 2:
+        return [load_file(file, data, config) for _, file, data, _ in misses]
+    chunks = [[(file, data) for _, file, data, _ in misses[i : i + CHUNK]] for i in range(0, len(misses), CHUNK)]
+    # spawn, not fork: `sitegen serve` has threads running, and forking those is unsafe
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parsed = pool.map(_load_chunk, chunks, [config] * len(chunks))
+        return [loaded for chunk in parsed for loaded in chunk]
+
+
+def _load_chunk(chunk: list[tuple[ContentFile, bytes]], config: SiteConfig) -> list[Loaded]:
+    return [load_file(file, data, config) for file, data in chunk]
 
 
 def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
