@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from sitegen.diagnostics import Diagnostic, Report, Skipped
 from sitegen.load import ContentFile, discover, read_document
 from sitegen.model import Article
 from sitegen.parse import parse_article
+from sitegen.pool import map_chunks
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,8 @@ CHUNK = 100  # files per task: big enough to amortise pickling, small enough to 
 def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache) -> list[Article]:
     """Every publishable article; everything else lands in the report with its reason.
 
-    Files the cache does not know are parsed by a pool of processes, one per core, when there
-    are enough of them to pay for it (a clean build of a large archive); results keep file order.
+    Files the cache does not know are parsed by the worker pool when there are enough of them to
+    pay for it (a clean build of a large archive); results keep file order.
     """
     results: list[Loaded | None] = []
     misses: list[tuple[int, ContentFile, bytes, str]] = []
@@ -71,18 +69,12 @@ def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: 
 
 
 def _parse_all(misses: list[tuple[int, ContentFile, bytes, str]], config: SiteConfig) -> list[Loaded]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(misses) < PARALLEL_MIN or workers < 2:
-        return [load_file(file, data, config) for _, file, data, _ in misses]
-    chunks = [[(file, data) for _, file, data, _ in misses[i : i + CHUNK]] for i in range(0, len(misses), CHUNK)]
-    # spawn, not fork: `sitegen serve` has threads running, and forking those is unsafe
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parsed = pool.map(_load_chunk, chunks, [config] * len(chunks))
-        return [loaded for chunk in parsed for loaded in chunk]
+    jobs = [(file, data, config) for _, file, data, _ in misses]
+    return map_chunks(_load_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK)
 
 
-def _load_chunk(chunk: list[tuple[ContentFile, bytes]], config: SiteConfig) -> list[Loaded]:
-    return [load_file(file, data, config) for file, data in chunk]
+def _load_chunk(chunk: list[tuple[ContentFile, bytes, SiteConfig]]) -> list[Loaded]:
+    return [load_file(file, data, config) for file, data, config in chunk]
 
 
 def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
