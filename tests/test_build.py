@@ -167,3 +167,26 @@ def test_unknown_config_key_fails_with_its_name(seeds_site: Path) -> None:
     (seeds_site / "sitegen.toml").write_text('title = "x"\nbase_ulr = "https://x"\n')
     result = sitegen("build", cwd=seeds_site)
     assert result.returncode == 2 and "unknown key 'base_ulr'" in result.stderr
+
+
+def test_worker_pool_builds_the_same_site_as_one_process(tmp_path: Path, monkeypatch) -> None:
+    """Clean builds of large archives parse and summarize in worker processes; the bundled archive
+    is forced through that path here and must come out byte for byte as the serial build."""
+    import sitegen.archive
+    import sitegen.articles
+    import sitegen.pool
+
+    def built(name: str) -> dict[Path, bytes]:
+        site = tmp_path / name
+        shutil.copytree(REPO / "content", site / "content")
+        quiet_build(site, search=False, use_cache=False)
+        return {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+
+    serial = built("serial")
+    monkeypatch.setattr(sitegen.articles, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(sitegen.articles, "CHUNK", 5)
+    monkeypatch.setattr(sitegen.archive, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(sitegen.archive, "CHUNK", 3)
+    pooled = built("pooled")
+    assert sitegen.pool._pool is not None  # the workers did run
+    assert pooled == serial
