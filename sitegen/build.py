@@ -75,8 +75,10 @@ def build(
         clustering = cluster_stories(articles, config.cluster, previous, pins)
         note.append(f"{len(clustering.groups)} stories")
     with stage("summarize") as note:
-        archive = build_archive(articles, clustering, config.summary)
-        note.append(f"{len(archive.stories)} summaries")
+        summaries = ParseCache.open(site_dir, f"summary|{config.summary.max_words}", use_cache, report, "summaries")
+        archive = build_archive(articles, clustering, config.summary, summaries)
+        summaries.save()
+        note.append(f"{len(archive.stories)} summaries ({summaries.hits} cached)")
     report.articles_published = len(articles)
 
     output_dir = site_dir / config.output_dir

@@ -1,4 +1,4 @@
-"""The build cache: per-file parse results keyed by content hash.
+"""The build cache: per-file parse results, and per-story summaries, keyed by content hash.
 
 Stored as one pickle under `.sitegen-cache/` in the site root. The file records the sitegen
 version, a hash of its source and a fingerprint of the settings parsing depends on; a mismatch, or a file that fails
@@ -43,18 +43,19 @@ class ParseCache:
         self.hits = 0
 
     @classmethod
-    def open(cls, site_dir: Path, fingerprint: str, enabled: bool, report: Report) -> ParseCache:
-        cache = cls(site_dir / CACHE_DIR / "parse.pickle" if enabled else None, fingerprint)
+    def open(cls, site_dir: Path, fingerprint: str, enabled: bool, report: Report, name: str = "parse") -> ParseCache:
+        """The cache file `.sitegen-cache/<name>.pickle`: parse results, or summaries."""
+        cache = cls(site_dir / CACHE_DIR / f"{name}.pickle" if enabled else None, fingerprint)
         if cache.path is None or not cache.path.exists():
             return cache
         try:
             with cache.path.open("rb") as fh:
                 stamp, entries = pickle.load(fh)
         except Exception as exc:  # noqa: BLE001 - any unreadable cache is simply discarded
-            report.note(f"{CACHE_DIR}/parse.pickle", f"build cache unreadable ({exc.__class__.__name__}); discarded")
+            report.note(f"{CACHE_DIR}/{name}.pickle", f"build cache unreadable ({exc.__class__.__name__}); discarded")
             return cache
         if stamp != cache.stamp or not isinstance(entries, dict):
-            report.note(f"{CACHE_DIR}/parse.pickle", "build cache from another version or settings; discarded")
+            report.note(f"{CACHE_DIR}/{name}.pickle", "build cache from another version or settings; discarded")
             return cache
         cache._old = entries
         return cache
@@ -68,6 +69,10 @@ class ParseCache:
 
     def put(self, key: str, value: Any) -> None:
         self._new[key] = value
+
+    def next_round(self) -> None:
+        """Keep what this round used for the next one, in memory (`sitegen serve`)."""
+        self._old, self._new = self._new, {}
 
     def save(self) -> None:
         """Write atomically, so a killed build never leaves a half-written cache behind."""

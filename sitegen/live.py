@@ -23,7 +23,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen.archive import SummaryMemo, build_archive
+from sitegen.archive import build_archive, summary_key
 from sitegen.articles import load_articles
 from sitegen.build import Log, _fingerprint, build, render_page
 from sitegen.cache import ParseCache
@@ -62,7 +62,7 @@ class LiveSite:
         self.log = log
         self.number = 0
         self.config: SiteConfig = load_config(site_dir)
-        self._summaries: SummaryMemo = {}
+        self._summaries = ParseCache(None, "")  # in memory: each rebuild keeps what it used
         self._terms = TermRows()
         self._env: jinja2.Environment | None = None  # kept until a template changes
         self._pages: dict[str, tuple[str, dict[str, Any]]] = {}  # path -> (template, context) as written
@@ -115,7 +115,7 @@ class LiveSite:
     def _full(self, report: Report) -> int:
         """A clean build through the staging folder, then the page contexts it wrote remembered."""
         self.config = load_config(self.site_dir)
-        self._summaries.clear()
+        self._summaries = ParseCache(None, "")
         self._terms = TermRows()
         self._env = None
         self._pages.clear()
@@ -130,8 +130,9 @@ class LiveSite:
         if archive.redirects:
             self._extras["_redirects"] = netlify_redirects(archive, self.config)
         for story in archive.stories.values():
-            members = tuple(archive.articles[a] for a in story.article_ids)
-            self._summaries[(members, self.config.summary.max_words)] = story.summary
+            members = [archive.articles[a] for a in story.article_ids]
+            self._summaries.put(summary_key(members, self.config.summary.max_words), story.summary)
+        self._summaries.next_round()
         # ready for the first edit: every article's term row, and the templates compiled
         term_matrix(list(archive.articles.values()), self.config.cluster, memo=self._terms)
         self._env = make_environment(self.site_dir, self.config)
@@ -151,11 +152,7 @@ class LiveSite:
         pins = {a.id: a.story for a in articles if a.story}
         clustering = cluster_stories(articles, config.cluster, previous, pins, self._terms)
         archive = build_archive(articles, clustering, config.summary, self._summaries)
-        used = {
-            (tuple(archive.articles[a] for a in story.article_ids), config.summary.max_words)
-            for story in archive.stories.values()
-        }
-        self._summaries = {k: v for k, v in self._summaries.items() if k in used}
+        self._summaries.next_round()
 
         if self._env is None or rerender_all:
             self._env = make_environment(self.site_dir, config)
