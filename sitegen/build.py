@@ -86,9 +86,11 @@ def build(
     out = StagingOutput(output_dir)
     try:
         with stage("render") as note:
-            env = make_environment(site_dir, config)
             out.copy_tree(theme_dir(site_dir, config) / "static")
             out.copy_tree(site_dir / "static")
+            # one page at a time, written as it is rendered: no site is ever held in memory whole
+            # (rendering in the worker pool was measured slower: the contexts cost more to send)
+            env = make_environment(site_dir, config)
             for page in plan_pages(archive, config):
                 html = render_page(env, page, site_dir, report)
                 if html is not None:

@@ -8,6 +8,15 @@ import shutil
 from pathlib import Path
 
 
+def safe_target(root: Path, rel: str) -> Path:
+    """The path of `rel` under `root`; ValueError for any path that would leave it."""
+    resolved = root.resolve()
+    path = (resolved / rel).resolve()
+    if not path.is_relative_to(resolved) or path == resolved:
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    return path
+
+
 class StagingOutput:
     """Writes files under a fresh staging folder; refuses any path that would leave it."""
 
@@ -17,14 +26,10 @@ class StagingOutput:
         if self.root.exists():
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
-        self._resolved = self.root.resolve()
         self.files_written = 0
 
     def target(self, rel: str) -> Path:
-        path = (self.root / rel).resolve()
-        if not path.is_relative_to(self._resolved) or path == self._resolved:
-            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-        return path
+        return safe_target(self.root, rel)
 
     def write_text(self, rel: str, text: str) -> None:
         path = self.target(rel)
