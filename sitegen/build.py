@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import resource
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -56,7 +57,8 @@ def build(
         start = time.perf_counter()
         yield note
         timings[name] = time.perf_counter() - start
-        log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s   peak {peak:,.0f} MiB")
 
     with stage("load") as note:
         cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
