@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
+import pickle
 import resource
 import time
 import traceback
@@ -93,10 +95,17 @@ def build(
             # one page at a time, written as it is rendered: no site is ever held in memory whole
             # (rendering in the worker pool was measured slower: the contexts cost more to send)
             env = make_environment(site_dir, config)
+            rendered = ParseCache.open(site_dir, _page_salt(site_dir, config), use_cache, report, "pages")
             for page in plan_pages(archive, config):
+                fingerprint = _page_fingerprint(page)
+                if fingerprint and rendered.get(page.path) == fingerprint and out.carry(page.path):
+                    rendered.put(page.path, fingerprint)  # same template, same context: same page
+                    continue
                 html = render_page(env, page, site_dir, report)
                 if html is not None:
                     out.write_text(page.path, html)
+                    rendered.put(page.path, fingerprint)
+            note.append(f"{rendered.hits} unchanged,")
             out.write_text("stories.json", stories_json(archive, config))
             if archive.redirects:
                 out.write_text("_redirects", netlify_redirects(archive, config))
@@ -110,11 +119,37 @@ def build(
                 except SearchIndexError as exc:
                     report.error("pagefind", str(exc))
         out.commit()
+        rendered.save()  # only now: it describes the output folder that was just swapped in
         clustering.registry().write(registry_path)
     except BaseException:
         out.discard()
         raise
     return result
+
+
+def _page_salt(site_dir: Path, config: SiteConfig) -> str:
+    """What every page depends on besides its context: the settings and every template file."""
+    digest = hashlib.blake2b(repr(config).encode(), digest_size=16)
+    for folder in (theme_dir(site_dir, config) / "templates", site_dir / "templates"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _page_fingerprint(page: Page) -> str:
+    """A hash of what one page is made from: a warm build carries the previous file over when it
+    matches. A context that cannot be pickled is simply rendered again."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # no memo: the bytes then depend on the values only, not on which equal strings happen to be
+    # one object (they are after a parse, not after loading the cache)
+    pickler.fast = True
+    try:
+        pickler.dump((page.template, page.context))
+    except Exception:  # noqa: BLE001 - rendering is always a correct fallback
+        return ""
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 
 def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:

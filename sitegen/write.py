@@ -37,6 +37,21 @@ class StagingOutput:
         path.write_text(text, encoding="utf-8")
         self.files_written += 1
 
+    def carry(self, rel: str) -> bool:
+        """Bring `rel` over unchanged from the current output folder (a hard link, else a copy);
+        False when there is no such file to bring."""
+        source = self.output_dir / rel
+        if not source.is_file():
+            return False
+        path = self.target(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copy2(source, path)
+        self.files_written += 1
+        return True
+
     def copy_tree(self, source: Path) -> None:
         """Copy a static folder in; later copies (the site's own static/) override earlier ones."""
         if source.is_dir():

@@ -190,3 +190,27 @@ def test_worker_pool_builds_the_same_site_as_one_process(tmp_path: Path, monkeyp
     pooled = built("pooled")
     assert sitegen.pool._pool is not None  # the workers did run
     assert pooled == serial
+
+
+def test_warm_build_carries_unchanged_pages_and_redoes_changed_ones(tmp_path: Path) -> None:
+    """Pages whose template and context are unchanged come over from the last build; an edited
+    article's story page, and every page after a template edit, are rendered again. Each build is
+    its own process, as a user runs them."""
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    assert sitegen("build", "--no-search", cwd=site).returncode == 0
+    before = {p: p.stat().st_ino for p in (site / "public").rglob("*.html")}
+    edited = next((site / "content").rglob("*.md"))
+    edited.write_text(edited.read_text("utf-8") + "\nA correction was appended by the desk.\n", "utf-8")
+    assert sitegen("build", "--no-search", cwd=site).returncode == 0
+    pages = {p: p.read_text("utf-8") for p in (site / "public").rglob("*.html")}
+    changed = [p for p, text in pages.items() if "A correction was appended by the desk." in text]
+    carried = [p for p in pages if before.get(p) == p.stat().st_ino]  # the same file, linked over
+    assert changed and not set(changed) & set(carried)
+    assert len(carried) > len(pages) // 2
+
+    (site / "templates").mkdir()
+    theme = REPO / "themes" / "default" / "templates" / "base.html"
+    (site / "templates" / "base.html").write_text(theme.read_text("utf-8").replace("</body>", "<!-- v2 --></body>"))
+    assert sitegen("build", "--no-search", cwd=site).returncode == 0
+    assert all("<!-- v2 -->" in p.read_text("utf-8") for p in (site / "public").rglob("*.html"))
