@@ -97,14 +97,15 @@ def build(
             env = make_environment(site_dir, config)
             rendered = ParseCache.open(site_dir, _page_salt(site_dir, config), use_cache, report, "pages")
             for page in plan_pages(archive, config):
-                fingerprint = _page_fingerprint(page)
+                fingerprint = _page_fingerprint(page) if use_cache else ""  # --no-cache: nothing to compare
                 if fingerprint and rendered.get(page.path) == fingerprint and out.carry(page.path):
                     rendered.put(page.path, fingerprint)  # same template, same context: same page
                     continue
                 html = render_page(env, page, site_dir, report)
                 if html is not None:
                     out.write_text(page.path, html)
-                    rendered.put(page.path, fingerprint)
+                    if fingerprint:
+                        rendered.put(page.path, fingerprint)
             note.append(f"{rendered.hits} unchanged,")
             out.write_text("stories.json", stories_json(archive, config))
             if archive.redirects:
