@@ -125,6 +125,8 @@ def build(
     except BaseException:
         out.discard()
         raise
+    finally:
+        gc.unfreeze()  # `sitegen serve` builds again in this process: let this build's objects go
     return result
 
 

@@ -123,7 +123,9 @@ class LiveSite:
         result = build(self.site_dir, search=False, log=lambda _: None)
         report.diagnostics.extend(result.report.diagnostics)
         archive = result.archive
+        templates: set[str] = set()
         for page in plan_pages(archive, self.config):
+            templates.add(page.template)
             if (self.output_dir / page.path).is_file():
                 self._pages[page.path] = (page.template, page.context)
         self._extras = {"stories.json": stories_json(archive, self.config)}
@@ -136,7 +138,7 @@ class LiveSite:
         # ready for the first edit: every article's term row, and the templates compiled
         term_matrix(list(archive.articles.values()), self.config.cluster, memo=self._terms)
         self._env = make_environment(self.site_dir, self.config)
-        for template in {page.template for page in plan_pages(archive, self.config)}:
+        for template in templates:
             self._env.get_template(template)
         return result.pages_written
 
