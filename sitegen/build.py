@@ -19,11 +19,12 @@ import jinja2
 from sitegen.archive import build_archive
 from sitegen.articles import load_articles
 from sitegen.cache import ParseCache
-from sitegen.cluster import cluster_stories
+from sitegen.cluster import Clustering, cluster_stories
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Report
-from sitegen.model import Archive
-from sitegen.render import Page, make_environment, netlify_redirects, plan_pages, stories_json, theme_dir
+from sitegen.features import TermRows
+from sitegen.model import Archive, Article
+from sitegen.render import Page, data_files, make_environment, plan_pages, theme_dir
 from sitegen.search import SearchIndexError, index_site
 from sitegen.story_ids import StoryRegistry
 from sitegen.write import StagingOutput
@@ -63,20 +64,13 @@ def build(
         log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s   peak {peak:,.0f} MiB")
 
     with stage("load") as note:
-        cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
-        articles = load_articles(site_dir / config.content_dir, config, report, cache)
-        cache.save()
-        note.append(f"{len(articles)} articles ({cache.hits} cached)")
+        articles, cache_hits = load_stage(site_dir, config, report, use_cache)
+        note.append(f"{len(articles)} articles ({cache_hits} cached)")
     # the articles live until the end: keep the cyclic garbage collector from scanning them
     # again and again (on 10,000 articles it otherwise costs more time than summarizing)
     gc.freeze()
     with stage("cluster") as note:
-        registry_path = site_dir / config.cluster.registry_file
-        previous, problem = StoryRegistry.read(registry_path)
-        if problem:
-            report.warn(config.cluster.registry_file, problem)
-        pins = {a.id: a.story for a in articles if a.story}
-        clustering = cluster_stories(articles, config.cluster, previous, pins)
+        clustering = cluster_stage(site_dir, config, articles, report)
         note.append(f"{len(clustering.groups)} stories")
     with stage("summarize") as note:
         summaries = ParseCache.open(site_dir, f"summary|{config.summary.max_words}", use_cache, report, "summaries")
@@ -86,7 +80,7 @@ def build(
     report.articles_published = len(articles)
 
     output_dir = site_dir / config.output_dir
-    result = BuildResult(config, archive, report, output_dir, cache_hits=cache.hits, timings=timings)
+    result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
     out = StagingOutput(output_dir)
     try:
         with stage("render") as note:
@@ -107,9 +101,8 @@ def build(
                     if fingerprint:
                         rendered.put(page.path, fingerprint)
             note.append(f"{rendered.hits} unchanged,")
-            out.write_text("stories.json", stories_json(archive, config))
-            if archive.redirects:
-                out.write_text("_redirects", netlify_redirects(archive, config))
+            for rel, text in data_files(archive, config).items():
+                out.write_text(rel, text)
             result.pages_written = out.files_written
             note.append(f"{out.files_written} files")
         if search:
@@ -121,13 +114,32 @@ def build(
                     report.error("pagefind", str(exc))
         out.commit()
         rendered.save()  # only now: it describes the output folder that was just swapped in
-        clustering.registry().write(registry_path)
+        clustering.registry().write(site_dir / config.cluster.registry_file)
     except BaseException:
         out.discard()
         raise
     finally:
         gc.unfreeze()  # `sitegen serve` builds again in this process: let this build's objects go
     return result
+
+
+def load_stage(site_dir: Path, config: SiteConfig, report: Report, use_cache: bool) -> tuple[list[Article], int]:
+    """Every article, through the parse cache; with the number of cache hits."""
+    cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
+    articles = load_articles(site_dir / config.content_dir, config, report, cache)
+    cache.save()
+    return articles, cache.hits
+
+
+def cluster_stage(
+    site_dir: Path, config: SiteConfig, articles: list[Article], report: Report, terms: TermRows | None = None
+) -> Clustering:
+    """Stories, with the ids the story registry remembers and the editors' pins."""
+    previous, problem = StoryRegistry.read(site_dir / config.cluster.registry_file)
+    if problem:
+        report.warn(config.cluster.registry_file, problem)
+    pins = {a.id: a.story for a in articles if a.story}
+    return cluster_stories(articles, config.cluster, previous, pins, terms)
 
 
 def _page_salt(site_dir: Path, config: SiteConfig) -> str:

@@ -24,16 +24,14 @@ from typing import Any
 import jinja2
 
 from sitegen.archive import build_archive, summary_key
-from sitegen.articles import load_articles
-from sitegen.build import Log, _fingerprint, build, render_page
+from sitegen.build import Log, build, cluster_stage, load_stage, render_page
 from sitegen.cache import ParseCache
-from sitegen.cluster import Clustering, cluster_stories
+from sitegen.cluster import Clustering
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Diagnostic, Level, Report
 from sitegen.features import TermRows, term_matrix
 from sitegen.model import Archive
-from sitegen.render import make_environment, netlify_redirects, plan_pages, stories_json, theme_dir
-from sitegen.story_ids import StoryRegistry
+from sitegen.render import data_files, make_environment, plan_pages, theme_dir
 
 
 class Change(StrEnum):
@@ -67,7 +65,7 @@ class LiveSite:
         self._env: jinja2.Environment | None = None  # kept until a template changes
         self._pages: dict[str, tuple[str, dict[str, Any]]] = {}  # path -> (template, context) as written
         self._extras: dict[str, str] = {}  # stories.json, _redirects: path -> text as written
-        self._pending: tuple[Archive, Clustering, Path, bool] | None = None  # for `finish`
+        self._pending: tuple[Archive, Clustering, bool] | None = None  # for `finish`
 
     @property
     def output_dir(self) -> Path:
@@ -128,9 +126,7 @@ class LiveSite:
             templates.add(page.template)
             if (self.output_dir / page.path).is_file():
                 self._pages[page.path] = (page.template, page.context)
-        self._extras = {"stories.json": stories_json(archive, self.config)}
-        if archive.redirects:
-            self._extras["_redirects"] = netlify_redirects(archive, self.config)
+        self._extras = data_files(archive, self.config)
         for story in archive.stories.values():
             members = [archive.articles[a] for a in story.article_ids]
             self._summaries.put(summary_key(members, self.config.summary.max_words), story.summary)
@@ -144,15 +140,8 @@ class LiveSite:
 
     def _pages_for(self, report: Report, rerender_all: bool) -> int:
         config = self.config
-        cache = ParseCache.open(self.site_dir, _fingerprint(config), True, report)
-        articles = load_articles(self.site_dir / config.content_dir, config, report, cache)
-        cache.save()
-        registry_path = self.site_dir / config.cluster.registry_file
-        previous, problem = StoryRegistry.read(registry_path)
-        if problem:
-            report.warn(config.cluster.registry_file, problem)
-        pins = {a.id: a.story for a in articles if a.story}
-        clustering = cluster_stories(articles, config.cluster, previous, pins, self._terms)
+        articles, _ = load_stage(self.site_dir, config, report, use_cache=True)
+        clustering = cluster_stage(self.site_dir, config, articles, report, self._terms)
         archive = build_archive(articles, clustering, config.summary, self._summaries)
         self._summaries.next_round()
 
@@ -175,7 +164,7 @@ class LiveSite:
         for gone in set(self._pages) - planned:
             self._remove(gone)
             del self._pages[gone]
-        self._pending = (archive, clustering, registry_path, report.has_errors)
+        self._pending = (archive, clustering, report.has_errors)
         return written
 
     def finish(self) -> None:
@@ -183,11 +172,9 @@ class LiveSite:
         as JSON, Netlify's redirects and the story registry."""
         if self._pending is None:
             return
-        archive, clustering, registry_path, failed = self._pending
+        archive, clustering, failed = self._pending
         self._pending = None
-        extras = {"stories.json": stories_json(archive, self.config)}
-        if archive.redirects:
-            extras["_redirects"] = netlify_redirects(archive, self.config)
+        extras = data_files(archive, self.config)
         for path in set(self._extras) | set(extras):
             if path not in extras:
                 self._remove(path)
@@ -195,7 +182,7 @@ class LiveSite:
                 self._write(path, extras[path])
         self._extras = extras
         if not failed:
-            clustering.registry().write(registry_path)
+            clustering.registry().write(self.site_dir / self.config.cluster.registry_file)
 
     def _copy_static(self) -> None:
         for folder in (theme_dir(self.site_dir, self.config) / "static", self.site_dir / "static"):

@@ -224,6 +224,14 @@ def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:
     return (date is None, -date.timestamp() if date else 0.0, key)
 
 
+def data_files(archive: Archive, config: SiteConfig) -> dict[str, str]:
+    """The files that are not pages: the archive as JSON, and Netlify's redirects when there are any."""
+    files = {"stories.json": stories_json(archive, config)}
+    if archive.redirects:
+        files["_redirects"] = netlify_redirects(archive, config)
+    return files
+
+
 def netlify_redirects(archive: Archive, config: SiteConfig) -> str:
     """`_redirects` lines so Netlify answers retired story URLs with a real 301."""
     base = urlsplit(config.site_url).path or "/"

@@ -31,6 +31,7 @@ from typing import Any
 from sitegen.build import Log
 from sitegen.diagnostics import Diagnostic, Level
 from sitegen.live import Change, LiveSite, Rebuild
+from sitegen.render import theme_dir
 from sitegen.search import SearchIndexError, index_site
 
 DEBOUNCE = 0.08  # seconds without a new event before a burst of edits is rebuilt
@@ -213,8 +214,6 @@ class Watcher:
         self.wake.set()
 
     def folders(self) -> list[Path]:
-        from sitegen.render import theme_dir
-
         site = self.site.site_dir
         candidates = [site, theme_dir(site, self.site.config)]
         return [f for f in candidates if f.is_dir()]
@@ -265,10 +264,7 @@ class Watcher:
                 continue
             with self.lock:
                 self.search_due = None
-            try:
-                index_site(self.site.output_dir)
-            except SearchIndexError as exc:
-                self.log(f"search index not refreshed: {exc}")
+            refresh_index(self.site, self.log)
 
 
 def serve(
@@ -292,7 +288,7 @@ def serve(
     for problem in first.problems:
         log(str(problem))
     if search:
-        _index_once(site, log)
+        refresh_index(site, log)
     hub = LiveReload()
     hub.publish(first)
     server = make_server(site.output_dir, hub, host, port)
@@ -339,8 +335,9 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _index_once(site: LiveSite, log: Log) -> None:
+def refresh_index(site: LiveSite, log: Log) -> None:
+    """Pagefind over the output; a failure is reported and serving goes on without it."""
     try:
         index_site(site.output_dir)
     except SearchIndexError as exc:
-        log(f"search index not built: {exc}")
+        log(f"search index not refreshed: {exc}")

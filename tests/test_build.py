@@ -152,13 +152,18 @@ def test_import_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
     assert len(articles) == 2
 
 
+def public_files(site: Path) -> dict[Path, bytes]:
+    """Every file of the built site, by its path under public/."""
+    return {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+
+
 def test_warm_build_reuses_the_cache_and_writes_the_same_site(tmp_path: Path) -> None:
     site = tmp_path / "sample"
     shutil.copytree(REPO / "content", site / "content")
     quiet_build(site, search=False)
-    first = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    first = public_files(site)
     result = quiet_build(site, search=False)
-    second = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    second = public_files(site)
     assert first == second
     assert result.cache_hits == result.report.articles_published == 47
 
@@ -180,7 +185,7 @@ def test_worker_pool_builds_the_same_site_as_one_process(tmp_path: Path, monkeyp
         site = tmp_path / name
         shutil.copytree(REPO / "content", site / "content")
         quiet_build(site, search=False, use_cache=False)
-        return {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+        return public_files(site)
 
     serial = built("serial")
     monkeypatch.setattr(sitegen.articles, "PARALLEL_MIN", 1)
