@@ -147,7 +147,7 @@ def load_in_process(records: list[dict]) -> list:
 
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as data:
         import_jsonl(unique_copy(records, Path(data)), Path(tmp))
-        return load_articles(Path(tmp), SiteConfig(), Report(), ParseCache(None, ""))
+        return load_articles(Path(tmp), SiteConfig(), Report(), ParseCache(None, ""))[0]  # terms: per swept config
 
 
 def sweep(names: list[str], grid: list[str]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic, Report, Skipped
+from sitegen.features import ArticleTerms, article_terms
 from sitegen.load import ContentFile, discover, read_document
 from sitegen.model import Article
 from sitegen.parse import parse_article
@@ -22,21 +23,26 @@ class Loaded:
     article: Article | None
     diagnostics: tuple[Diagnostic, ...]
     skipped: tuple[Skipped, ...]
+    terms: ArticleTerms | None = None  # what clustering needs of the article
 
 
 def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     report = Report()
     document = read_document(file, data, config.max_file_bytes, report)
     article = parse_article(document, config.language, report) if document else None
-    return Loaded(article, tuple(report.diagnostics), tuple(report.skipped))
+    terms = article_terms(article, config.cluster) if article else None
+    return Loaded(article, tuple(report.diagnostics), tuple(report.skipped), terms)
 
 
 PARALLEL_MIN = 400  # uncached files below this count parse in this process: a pool costs ~1 s to start
 CHUNK = 100  # files per task: big enough to amortise pickling, small enough to balance the workers
 
 
-def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache) -> list[Article]:
-    """Every publishable article; everything else lands in the report with its reason.
+def load_articles(
+    content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache
+) -> tuple[list[Article], dict[str, ArticleTerms]]:
+    """Every publishable article, and its terms by article id; everything else lands in the
+    report with its reason.
 
     Files the cache does not know are parsed by the worker pool when there are enough of them to
     pay for it (a clean build of a large archive); results keep file order.
@@ -59,13 +65,17 @@ def load_articles(content_dir: Path, config: SiteConfig, report: Report, cache: 
         cache.put(key, loaded)
         results[slot] = loaded
     articles: list[Article] = []
+    terms: dict[str, ArticleTerms] = {}  # by path: ids are only final after dedupe_ids
     for loaded in results:
         assert loaded is not None
         report.diagnostics.extend(loaded.diagnostics)
         report.skipped.extend(loaded.skipped)
         if loaded.article is not None:
             articles.append(loaded.article)
-    return dedupe_ids(articles, report)
+            if loaded.terms is not None:
+                terms[loaded.article.path] = loaded.terms
+    articles = dedupe_ids(articles, report)
+    return articles, {a.id: terms[a.path] for a in articles if a.path in terms}
 
 
 def _parse_all(misses: list[tuple[int, ContentFile, bytes, str]], config: SiteConfig) -> list[Loaded]:

@@ -9,7 +9,7 @@ import pickle
 import resource
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +22,7 @@ from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering, cluster_stories
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Report
-from sitegen.features import TermRows
+from sitegen.features import ArticleTerms
 from sitegen.model import Archive, Article
 from sitegen.render import Page, data_files, make_environment, plan_pages, theme_dir
 from sitegen.search import SearchIndexError, index_site
@@ -64,13 +64,14 @@ def build(
         log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s   peak {peak:,.0f} MiB")
 
     with stage("load") as note:
-        articles, cache_hits = load_stage(site_dir, config, report, use_cache)
+        articles, terms, cache_hits = load_stage(site_dir, config, report, use_cache)
         note.append(f"{len(articles)} articles ({cache_hits} cached)")
     # the articles live until the end: keep the cyclic garbage collector from scanning them
     # again and again (on 10,000 articles it otherwise costs more time than summarizing)
     gc.freeze()
     with stage("cluster") as note:
-        clustering = cluster_stage(site_dir, config, articles, report)
+        clustering = cluster_stage(site_dir, config, articles, report, terms)
+        del terms
         note.append(f"{len(clustering.groups)} stories")
     with stage("summarize") as note:
         summaries = ParseCache.open(site_dir, f"summary|{config.summary.max_words}", use_cache, report, "summaries")
@@ -123,16 +124,22 @@ def build(
     return result
 
 
-def load_stage(site_dir: Path, config: SiteConfig, report: Report, use_cache: bool) -> tuple[list[Article], int]:
-    """Every article, through the parse cache; with the number of cache hits."""
+def load_stage(
+    site_dir: Path, config: SiteConfig, report: Report, use_cache: bool
+) -> tuple[list[Article], dict[str, ArticleTerms], int]:
+    """Every article and its terms, through the parse cache; with the number of cache hits."""
     cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
-    articles = load_articles(site_dir / config.content_dir, config, report, cache)
+    articles, terms = load_articles(site_dir / config.content_dir, config, report, cache)
     cache.save()
-    return articles, cache.hits
+    return articles, terms, cache.hits
 
 
 def cluster_stage(
-    site_dir: Path, config: SiteConfig, articles: list[Article], report: Report, terms: TermRows | None = None
+    site_dir: Path,
+    config: SiteConfig,
+    articles: list[Article],
+    report: Report,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> Clustering:
     """Stories, with the ids the story registry remembers and the editors' pins."""
     previous, problem = StoryRegistry.read(site_dir / config.cluster.registry_file)
@@ -191,5 +198,6 @@ def _template_path(filename: str | None, site_dir: Path) -> str:
 
 
 def _fingerprint(config: SiteConfig) -> str:
-    """The settings a cached parse depends on."""
-    return hashlib.sha1(f"{config.language}|{config.max_file_bytes}".encode()).hexdigest()
+    """The settings a cached parse (and the terms made with it) depends on."""
+    settings = (config.language, config.max_file_bytes, config.cluster.lead_sentences, config.cluster.title_weight)
+    return hashlib.sha1(repr(settings).encode()).hexdigest()

@@ -20,7 +20,7 @@ registry give the same stories.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +31,7 @@ from scipy.spatial.distance import squareform
 from slugify import slugify
 
 from sitegen.config import ClusterConfig
-from sitegen.features import TermRows, normalize_rows, term_matrix
+from sitegen.features import ArticleTerms, normalize_rows, term_matrix
 from sitegen.model import Article
 from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
@@ -184,10 +184,10 @@ def cluster_stories(
     config: ClusterConfig,
     previous: StoryRegistry | None = None,
     pins: dict[str, str] | None = None,
-    terms: TermRows | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> Clustering:
     """Group articles about one event. `pins` maps article id → pinned story slug or "none";
-    `terms` keeps articles' term rows between calls (`sitegen serve`).
+    `terms` gives articles' terms by id (made by the load stage; missing ones are made here).
 
     Output order: newest story first (by first report), then by id.
     """
@@ -203,7 +203,7 @@ def cluster_stories(
     alone = [i for i, p in enumerate(article_pins) if p == PIN_NONE]
     pin_of = [None if p == PIN_NONE else p for p in article_pins]
 
-    matrix = term_matrix(ordered, config, memo=terms)
+    matrix = term_matrix(ordered, config, terms)
     days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
     # one ranking of each row's terms serves the candidate index and the expansion
     heaviest = top_terms(matrix, LENT_TERMS, n + 1)

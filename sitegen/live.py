@@ -29,7 +29,6 @@ from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Diagnostic, Level, Report
-from sitegen.features import TermRows, term_matrix
 from sitegen.model import Archive
 from sitegen.render import data_files, make_environment, plan_pages, theme_dir
 
@@ -61,7 +60,6 @@ class LiveSite:
         self.number = 0
         self.config: SiteConfig = load_config(site_dir)
         self._summaries = ParseCache(None, "")  # in memory: each rebuild keeps what it used
-        self._terms = TermRows()
         self._env: jinja2.Environment | None = None  # kept until a template changes
         self._pages: dict[str, tuple[str, dict[str, Any]]] = {}  # path -> (template, context) as written
         self._extras: dict[str, str] = {}  # stories.json, _redirects: path -> text as written
@@ -114,7 +112,6 @@ class LiveSite:
         """A clean build through the staging folder, then the page contexts it wrote remembered."""
         self.config = load_config(self.site_dir)
         self._summaries = ParseCache(None, "")
-        self._terms = TermRows()
         self._env = None
         self._pages.clear()
         self._extras.clear()
@@ -131,8 +128,7 @@ class LiveSite:
             members = [archive.articles[a] for a in story.article_ids]
             self._summaries.put(summary_key(members, self.config.summary.max_words), story.summary)
         self._summaries.next_round()
-        # ready for the first edit: every article's term row, and the templates compiled
-        term_matrix(list(archive.articles.values()), self.config.cluster, memo=self._terms)
+        # ready for the first edit: the templates compiled
         self._env = make_environment(self.site_dir, self.config)
         for template in templates:
             self._env.get_template(template)
@@ -140,8 +136,8 @@ class LiveSite:
 
     def _pages_for(self, report: Report, rerender_all: bool) -> int:
         config = self.config
-        articles, _ = load_stage(self.site_dir, config, report, use_cache=True)
-        clustering = cluster_stage(self.site_dir, config, articles, report, self._terms)
+        articles, terms, _ = load_stage(self.site_dir, config, report, use_cache=True)
+        clustering = cluster_stage(self.site_dir, config, articles, report, terms)
         archive = build_archive(articles, clustering, config.summary, self._summaries)
         self._summaries.next_round()
 

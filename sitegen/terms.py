@@ -87,18 +87,23 @@ def _term_table(lang: str) -> dict[str, str | None]:
     return {}
 
 
-def index_terms(text: str, lang: str) -> list[str]:
-    """The index terms of a text, in order. Each word is resolved once per language: a dict
-    lookup is several times cheaper than lower-casing, the stop-word test and the stemmer."""
+def cached_term(word: str, lang: str) -> str | None:
+    """`term`, resolved once per word and language: a dict lookup is several times cheaper than
+    lower-casing, the stop-word test and the stemmer."""
     table = _term_table(lang)
+    if word in table:
+        return table[word]
     if len(table) > 1_000_000:  # bounded: an endless vocabulary must not grow memory forever
         table.clear()
+    found = table[word] = term(word, lang)
+    return found
+
+
+def index_terms(text: str, lang: str) -> list[str]:
+    """The index terms of a text, in order."""
     result = []
     for word in tokens(text):
-        if word in table:
-            found = table[word]
-        else:
-            found = table[word] = term(word, lang)
+        found = cached_term(word, lang)
         if found is not None:
             result.append(found)
     return result

@@ -4,17 +4,21 @@ so readers (and `sitegen serve`) never see a half-written site."""
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
 
 def safe_target(root: Path, rel: str) -> Path:
-    """The path of `rel` under `root`; ValueError for any path that would leave it."""
-    resolved = root.resolve()
-    path = (resolved / rel).resolve()
-    if not path.is_relative_to(resolved) or path == resolved:
+    """The path of `rel` under `root`; ValueError for any path that would leave it.
+
+    Checked on the text of the path: the staging folder is made afresh by us and holds no
+    symlinks (static files are copied, links followed), so asking the disk about every folder
+    of every path (what `resolve()` does) would cost time and prove nothing more."""
+    norm = posixpath.normpath(rel) if rel else "."
+    if "\0" in rel or norm.startswith("/") or norm in (".", "..") or norm.startswith("../"):
         raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-    return path
+    return root / norm
 
 
 class StagingOutput:
@@ -27,14 +31,21 @@ class StagingOutput:
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         self.files_written = 0
+        self._folders: set[Path] = {self.root}  # made already: one mkdir per folder, not per file
 
     def target(self, rel: str) -> Path:
         return safe_target(self.root, rel)
 
+    def _folder_for(self, path: Path) -> None:
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+
     def write_text(self, rel: str, text: str) -> None:
         path = self.target(rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        self._folder_for(path)
+        with open(path, "wb") as fh:
+            fh.write(text.encode("utf-8"))
         self.files_written += 1
 
     def carry(self, rel: str) -> bool:
@@ -44,7 +55,7 @@ class StagingOutput:
         if not source.is_file():
             return False
         path = self.target(rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_for(path)
         try:
             os.link(source, path)
         except OSError:

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def articles_of(content: Path) -> list[Article]:
-    return load_articles(content, SiteConfig(), Report(), ParseCache(None, ""))
+    return load_articles(content, SiteConfig(), Report(), ParseCache(None, ""))[0]
 
 
 def test_the_two_seeds_form_one_story(seeds_site: Path) -> None:

@@ -13,7 +13,7 @@ from sitegen.diagnostics import Level, Report
 
 def load(site: Path) -> tuple[dict[str, object], Report]:
     report = Report()
-    articles = load_articles(site / "content", SiteConfig(), report, ParseCache(None, ""))
+    articles, _ = load_articles(site / "content", SiteConfig(), report, ParseCache(None, ""))
     return {a.id: a for a in articles}, report
 
 
