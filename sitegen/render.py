@@ -332,9 +332,7 @@ def delay(first: datetime | None, then: datetime | None) -> str:
     return f"+{round(hours)} h" if hours < 48 else f"+{round(hours / 24)} d"
 
 
-def story_context(
-    archive: Archive, story: Story, slugs: dict[str, str], views: dict[str, StoryView]
-) -> dict[str, Any]:
+def story_context(archive: Archive, story: Story, slugs: dict[str, str], views: dict[str, StoryView]) -> dict[str, Any]:
     articles = archive.story_articles(story)
     dated = [a.date for a in articles if a.date]
     total = len(story.sources)
