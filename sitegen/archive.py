@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sitegen.cluster import Clustering
@@ -31,44 +31,90 @@ def summary_key(members: Sequence[Article], max_words: int) -> str:
     return digest.hexdigest()
 
 
-def build_archive(
+@dataclass
+class StoryPlan:
+    """The stories of a build before summarizing: each one's members, its summary's cache key,
+    the summaries the store already has, and the stories still to summarize."""
+
+    articles: dict[str, Article]
+    shells: list[Story]  # every story, its summary still empty
+    members: list[tuple[Article, ...]]
+    keys: list[str]
+    found: dict[str, Summary]
+    todo: list[int]  # indexes of the stories whose summary is still to make, one per key
+    max_words: int
+
+    def light_members(self, index: int) -> tuple[Article, ...]:
+        """The members without their HTML: summarizing needs the sentences only."""
+        return tuple(replace(a, body_html="") for a in self.members[index])
+
+
+_EMPTY = Summary((), {})
+
+
+def plan_stories(
     articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: SummaryStore | None = None
-) -> Archive:
+) -> StoryPlan:
     """`store` (the build cache, or the memory of `sitegen serve`) gives back the summary of every
-    story whose members did not change: summarizing is the costliest per-story step. Many new
-    summaries (a clean build) are made by the worker pool."""
+    story whose members did not change: summarizing is the costliest per-story step."""
     by_id = {a.id: a for a in articles}
     groups = [tuple(by_id[a] for a in group.article_ids) for group in clustering.groups]
     keys = [summary_key(members, config.max_words) for members in groups]
     found: dict[str, Summary] = {}
-    for key in keys:
-        if store is not None and key not in found and isinstance(hit := store.get(key), Summary):
+    todo: list[int] = []
+    for index, key in enumerate(keys):  # unique: a key hashes its members' ids
+        if store is not None and isinstance(hit := store.get(key), Summary):
             found[key] = hit
-    todo = {key: members for key, members in zip(keys, groups, strict=True) if key not in found}
-    # the workers need the sentences, not the HTML: leave it out of what crosses processes
-    light = [(tuple(replace(a, body_html="") for a in members), config.max_words) for members in todo.values()]
-    made = map_chunks(_summarize_chunk, light, minimum=PARALLEL_MIN, chunk=CHUNK)
-    for key, summary in zip(todo, made, strict=True):
-        found[key] = summary
+        else:
+            todo.append(index)
+    shells = []
+    for group, members in zip(clustering.groups, groups, strict=True):
+        dates = [a.date for a in members if a.date is not None]
+        shells.append(
+            Story(
+                id=group.id,
+                title=representative_title(members),
+                article_ids=group.article_ids,
+                sources=tuple(dict.fromkeys(a.source for a in members)),
+                first_published=min(dates) if dates else None,
+                last_updated=max(dates) if dates else None,
+                summary=_EMPTY,
+                related=group.related,
+            )
+        )
+    return StoryPlan(by_id, shells, groups, keys, found, todo, config.max_words)
+
+
+def finish_archive(
+    plan: StoryPlan, clustering: Clustering, made: Sequence[Summary], store: SummaryStore | None = None
+) -> Archive:
+    """The archive, given the summaries made for `plan.todo`, in order."""
+    found = dict(plan.found)
+    for index, summary in zip(plan.todo, made, strict=True):
+        found[plan.keys[index]] = summary
         if store is not None:
-            store.put(key, summary)
+            store.put(plan.keys[index], summary)
     stories: dict[str, Story] = {}
     story_of: dict[str, str] = {}
-    for group, members, key in zip(clustering.groups, groups, keys, strict=True):
-        dates = [a.date for a in members if a.date is not None]
-        stories[group.id] = Story(
-            id=group.id,
-            title=representative_title(members),
-            article_ids=group.article_ids,
-            sources=tuple(dict.fromkeys(a.source for a in members)),
-            first_published=min(dates) if dates else None,
-            last_updated=max(dates) if dates else None,
-            summary=found[key],
-            related=group.related,
-        )
-        for article_id in group.article_ids:
-            story_of[article_id] = group.id
-    return Archive(articles=by_id, stories=stories, story_of=story_of, redirects=clustering.redirects)
+    for shell, key in zip(plan.shells, plan.keys, strict=True):
+        stories[shell.id] = replace(shell, summary=found[key])
+        for article_id in shell.article_ids:
+            story_of[article_id] = shell.id
+    return Archive(articles=plan.articles, stories=stories, story_of=story_of, redirects=clustering.redirects)
+
+
+def build_archive(
+    articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: SummaryStore | None = None
+) -> Archive:
+    """Stories with their summaries; many new summaries (a clean build) are made by the pool."""
+    plan = plan_stories(articles, clustering, config, store)
+    return finish_archive(plan, clustering, summarize_all(plan), store)
+
+
+def summarize_all(plan: StoryPlan) -> list[Summary]:
+    """The summaries of `plan.todo`, in order: in the worker pool when there are many."""
+    light = [(plan.light_members(i), plan.max_words) for i in plan.todo]
+    return map_chunks(_summarize_chunk, light, minimum=PARALLEL_MIN, chunk=CHUNK)
 
 
 def _summarize_chunk(chunk: list[tuple[tuple[Article, ...], int]]) -> list[Summary]:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
-import pickle
 import resource
 import time
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import jinja2
-
-from sitegen.archive import build_archive
+from sitegen import story_pages
+from sitegen.archive import finish_archive, plan_stories, summarize_all
 from sitegen.articles import load_articles
 from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering, cluster_stories
@@ -24,7 +20,16 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Report
 from sitegen.features import ArticleTerms
 from sitegen.model import Archive, Article
-from sitegen.render import Page, data_files, make_environment, plan_pages, theme_dir
+from sitegen.render import (
+    data_files,
+    make_environment,
+    page_fingerprint,
+    plan_pages,
+    render_page,
+    source_slugs,
+    story_links,
+    theme_dir,
+)
 from sitegen.search import SearchIndexError, index_site
 from sitegen.story_ids import StoryRegistry
 from sitegen.write import StagingOutput
@@ -73,26 +78,38 @@ def build(
         clustering = cluster_stage(site_dir, config, articles, report, terms)
         del terms
         note.append(f"{len(clustering.groups)} stories")
-    with stage("summarize") as note:
-        summaries = ParseCache.open(site_dir, f"summary|{config.summary.max_words}", use_cache, report, "summaries")
-        archive = build_archive(articles, clustering, config.summary, summaries)
-        summaries.save()
-        note.append(f"{len(archive.stories)} summaries ({summaries.hits} cached)")
     report.articles_published = len(articles)
-
     output_dir = site_dir / config.output_dir
-    result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
     out = StagingOutput(output_dir)
     try:
+        with stage("summarize") as note:
+            summaries = ParseCache.open(site_dir, f"summary|{config.summary.max_words}", use_cache, report, "summaries")
+            salt = _page_salt(site_dir, config)
+            rendered = ParseCache.open(site_dir, salt, use_cache, report, "pages")
+            plan = plan_stories(articles, clustering, config.summary, summaries)
+            done: set[str] = set()  # story pages the workers wrote
+            if story_pages.worth_it(plan):
+                slugs = source_slugs(articles)
+                links = story_links(plan.shells, slugs)
+                site = (site_dir, config, salt)
+                made, handled = story_pages.summarize_and_render(plan, links, slugs, out, site, use_cache, report)
+                done = set(handled)
+                for path, fingerprint in handled.items():
+                    if fingerprint:
+                        rendered.put(path, fingerprint)
+            else:
+                made = summarize_all(plan)
+            archive = finish_archive(plan, clustering, made, summaries)
+            summaries.save()
+            note.append(f"{len(archive.stories)} summaries ({summaries.hits} cached)")
+        result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
         with stage("render") as note:
             out.copy_tree(theme_dir(site_dir, config) / "static")
             out.copy_tree(site_dir / "static")
             # one page at a time, written as it is rendered: no site is ever held in memory whole
-            # (rendering in the worker pool was measured slower: the contexts cost more to send)
             env = make_environment(site_dir, config)
-            rendered = ParseCache.open(site_dir, _page_salt(site_dir, config), use_cache, report, "pages")
-            for page in plan_pages(archive, config):
-                fingerprint = _page_fingerprint(page) if use_cache else ""  # --no-cache: nothing to compare
+            for page in plan_pages(archive, config, skip=done):
+                fingerprint = page_fingerprint(page) if use_cache else ""  # --no-cache: nothing to compare
                 if fingerprint and rendered.get(page.path) == fingerprint and out.carry(page.path):
                     rendered.put(page.path, fingerprint)  # same template, same context: same page
                     continue
@@ -157,44 +174,6 @@ def _page_salt(site_dir: Path, config: SiteConfig) -> str:
             if path.is_file():
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def _page_fingerprint(page: Page) -> str:
-    """A hash of what one page is made from: a warm build carries the previous file over when it
-    matches. A context that cannot be pickled is simply rendered again."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    # no memo: the bytes then depend on the values only, not on which equal strings happen to be
-    # one object (they are after a parse, not after loading the cache)
-    pickler.fast = True
-    try:
-        pickler.dump((page.template, page.context))
-    except Exception:  # noqa: BLE001 - rendering is always a correct fallback
-        return ""
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
-
-
-def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:
-    """Render one page; a template error becomes a diagnostic with the template's file and line."""
-    try:
-        return env.get_template(page.template).render(page.context)
-    except jinja2.TemplateSyntaxError as exc:
-        report.error(_template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
-    except jinja2.TemplateError as exc:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
-        where, line = (frames[-1].filename, frames[-1].lineno) if frames else (page.template, None)
-        report.error(_template_path(where, site_dir), f"template error rendering {page.path}: {exc}", line)
-    return None
-
-
-def _template_path(filename: str | None, site_dir: Path) -> str:
-    if not filename:
-        return "templates"
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(site_dir.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _fingerprint(config: SiteConfig) -> str:

@@ -24,13 +24,13 @@ from typing import Any
 import jinja2
 
 from sitegen.archive import build_archive, summary_key
-from sitegen.build import Log, build, cluster_stage, load_stage, render_page
+from sitegen.build import Log, build, cluster_stage, load_stage
 from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering
 from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Diagnostic, Level, Report
 from sitegen.model import Archive
-from sitegen.render import data_files, make_environment, plan_pages, theme_dir
+from sitegen.render import data_files, make_environment, plan_pages, render_page, theme_dir
 
 
 class Change(StrEnum):

@@ -6,10 +6,14 @@ rendered, so the writer can stream pages one at a time.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import pickle
 import re
+import traceback
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +21,11 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup, escape
 from slugify import slugify
 
 from sitegen.config import ConfigError, SiteConfig
+from sitegen.diagnostics import Report
 from sitegen.model import Archive, Article, Story
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -59,6 +65,17 @@ class StoryView:
     article_count: int
 
 
+class StoryLink(NamedTuple):
+    """A story as a link from another story's page: nothing that depends on its summary, so a
+    page can be rendered as soon as its own story is summarized."""
+
+    id: str
+    url: str
+    title: str
+    first_published: datetime | None
+    sources: list[SourceLink]
+
+
 class SummaryLine(NamedTuple):
     text: str
     sources: list[SourceLink]
@@ -78,6 +95,21 @@ class VariantView:
     marked: list[list[MarkedSentence]] | None  # None when the story has a single source
     first: bool
     delay: str
+
+    @property
+    def marked_html(self) -> Markup:
+        """`marked` as the default theme shows it, one `<p>` per paragraph and a `<span>` per
+        sentence. Built here rather than looped over in the template: a story page has hundreds
+        of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`."""
+        paragraphs = (
+            "<p>"
+            + "".join(
+                f'<span class="s s-{s.kind}">{escape(s.text)} <small class="cov">{s.label}</small></span> ' for s in p
+            )
+            + "</p>"
+            for p in self.marked or ()
+        )
+        return Markup("\n".join(paragraphs))
 
 
 @dataclass(frozen=True)
@@ -142,11 +174,11 @@ def safe_url(value: str | None) -> str:
     return value.strip() if scheme in _SAFE_SCHEMES else ""
 
 
-def source_slugs(archive: Archive) -> dict[str, str]:
+def source_slugs(articles: Iterable[Article]) -> dict[str, str]:
     """A unique URL slug per source name, stable because names are processed sorted."""
     slugs: dict[str, str] = {}
     used: set[str] = set()
-    for name in sorted({a.source for a in archive.articles.values()}):
+    for name in sorted({a.source for a in articles}):
         base = slugify(name) or "source"
         slug, n = base, 2
         while slug in used:
@@ -213,17 +245,24 @@ def article_anchor(article: Article) -> str:
     return "a-" + (slugify(article.id) or "article")
 
 
-def plan_pages(archive: Archive, config: SiteConfig) -> Iterator[Page]:
-    """Every HTML, XML and JSON page of the site, in a deterministic order."""
-    slugs = source_slugs(archive)
+def story_links(stories: Iterable[Story], slugs: dict[str, str]) -> dict[str, StoryLink]:
+    return {s.id: StoryLink(s.id, s.url, s.title, s.first_published, source_links(s.sources, slugs)) for s in stories}
+
+
+def plan_pages(archive: Archive, config: SiteConfig, skip: Container[str] = ()) -> Iterator[Page]:
+    """Every HTML, XML and JSON page of the site, in a deterministic order; story pages whose
+    path is in `skip` were written already (by `sitegen.story_pages`) and are left out."""
+    slugs = source_slugs(archive.articles.values())
     stories = list(archive.stories.values())
     views = {s.id: story_view(archive, s, slugs) for s in stories}
 
     for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
         yield Page(path, "index.html", {"pager": pager, "stories": pager["items"]})
 
+    links = story_links(stories, slugs)
     for story in stories:
-        yield Page(f"{story.url}index.html", "story.html", story_context(archive, story, slugs, views))
+        if f"{story.url}index.html" not in skip:
+            yield story_page(story, archive.story_articles(story), slugs, links)
 
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in archive.articles.values():
@@ -332,8 +371,15 @@ def delay(first: datetime | None, then: datetime | None) -> str:
     return f"+{round(hours)} h" if hours < 48 else f"+{round(hours / 24)} d"
 
 
-def story_context(archive: Archive, story: Story, slugs: dict[str, str], views: dict[str, StoryView]) -> dict[str, Any]:
-    articles = archive.story_articles(story)
+def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> Page:
+    """A story's page from the story, its articles (oldest first) and the links to the others:
+    nothing else of the archive, so a worker that has just summarized it can render it."""
+    return Page(f"{story.url}index.html", "story.html", story_context(story, articles, slugs, links))
+
+
+def story_context(
+    story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]
+) -> dict[str, Any]:
     dated = [a.date for a in articles if a.date]
     total = len(story.sources)
     return {
@@ -344,7 +390,7 @@ def story_context(archive: Archive, story: Story, slugs: dict[str, str], views: 
             VariantView(
                 article=a,
                 anchor=article_anchor(a),
-                date=archive.article_date(a.id),
+                date=a.date or story.first_published,  # as Archive.article_date
                 undated=a.date is None,
                 source_url=f"sources/{slugs[a.source]}/",
                 original_url=safe_url(a.url),
@@ -356,7 +402,7 @@ def story_context(archive: Archive, story: Story, slugs: dict[str, str], views: 
             for a in articles
         ],
         "first_source": articles[0].source if dated else None,
-        "related": [views[r] for r in story.related if r in views],
+        "related": [links[r] for r in story.related if r in links],
         "filter_months": sorted({f"{d:%Y-%m}" for d in dated}),
         "filter_years": sorted({f"{d:%Y}" for d in dated}),
     }
@@ -394,3 +440,41 @@ def stories_json(archive: Archive, config: SiteConfig) -> str:
         )
     # compact: with `indent` the json module falls back from its C encoder to Python (10x slower)
     return json.dumps({"stories": stories}, ensure_ascii=False, separators=(",", ":"))
+
+
+def page_fingerprint(page: Page) -> str:
+    """A hash of what one page is made from: a warm build carries the previous file over when it
+    matches. A context that cannot be pickled is simply rendered again."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # no memo: the bytes then depend on the values only, not on which equal strings happen to be
+    # one object (they are after a parse, not after loading the cache)
+    pickler.fast = True
+    try:
+        pickler.dump((page.template, page.context))
+    except Exception:  # noqa: BLE001 - rendering is always a correct fallback
+        return ""
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
+
+
+def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:
+    """Render one page; a template error becomes a diagnostic with the template's file and line."""
+    try:
+        return env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        report.error(template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        where, line = (frames[-1].filename, frames[-1].lineno) if frames else (page.template, None)
+        report.error(template_path(where, site_dir), f"template error rendering {page.path}: {exc}", line)
+    return None
+
+
+def template_path(filename: str | None, site_dir: Path) -> str:
+    if not filename:
+        return "templates"
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

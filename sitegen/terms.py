@@ -100,10 +100,12 @@ def cached_term(word: str, lang: str) -> str | None:
 
 
 def index_terms(text: str, lang: str) -> list[str]:
-    """The index terms of a text, in order."""
+    """The index terms of a text, in order (summaries run this on every sentence: the lookup
+    is inline, a call per word would double its cost)."""
+    table = _term_table(lang)
     result = []
     for word in tokens(text):
-        found = cached_term(word, lang)
+        found = table[word] if word in table else cached_term(word, lang)
         if found is not None:
             result.append(found)
     return result

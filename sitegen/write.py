@@ -48,6 +48,11 @@ class StagingOutput:
             fh.write(text.encode("utf-8"))
         self.files_written += 1
 
+    def adopt(self, rel: str) -> None:
+        """Count a file another process wrote into the staging folder."""
+        self._folders.add(self.target(rel).parent)
+        self.files_written += 1
+
     def carry(self, rel: str) -> bool:
         """Bring `rel` over unchanged from the current output folder (a hard link, else a copy);
         False when there is no such file to bring."""

@@ -175,26 +175,36 @@ def test_unknown_config_key_fails_with_its_name(seeds_site: Path) -> None:
 
 
 def test_worker_pool_builds_the_same_site_as_one_process(tmp_path: Path, monkeypatch) -> None:
-    """Clean builds of large archives parse and summarize in worker processes; the bundled archive
-    is forced through that path here and must come out byte for byte as the serial build."""
-    import sitegen.archive
+    """Clean builds of large archives parse in worker processes, and summarize and render story
+    pages there; the bundled archive is forced through that path here and must come out byte for
+    byte as the serial build. The workers' page fingerprints must match the ones this process
+    computes, or the next warm build could not carry their pages over."""
     import sitegen.articles
     import sitegen.pool
+    import sitegen.story_pages
 
-    def built(name: str) -> dict[Path, bytes]:
+    def built(name: str, **options: bool) -> dict[Path, bytes]:
         site = tmp_path / name
-        shutil.copytree(REPO / "content", site / "content")
-        quiet_build(site, search=False, use_cache=False)
+        if not site.exists():
+            shutil.copytree(REPO / "content", site / "content")
+        quiet_build(site, search=False, **options)
         return public_files(site)
 
-    serial = built("serial")
+    serial = built("serial", use_cache=False)
     monkeypatch.setattr(sitegen.articles, "PARALLEL_MIN", 1)
     monkeypatch.setattr(sitegen.articles, "CHUNK", 5)
-    monkeypatch.setattr(sitegen.archive, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(sitegen.archive, "CHUNK", 3)
-    pooled = built("pooled")
+    monkeypatch.setattr(sitegen.story_pages, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(sitegen.story_pages, "CHUNK", 3)
+    pooled = built("pooled", use_cache=False)
     assert sitegen.pool._pool is not None  # the workers did run
     assert pooled == serial
+
+    assert built("cached") == serial  # through the workers, with fingerprints
+    stories = sorted((tmp_path / "cached" / "public" / "stories").rglob("index.html"))
+    inodes = [p.stat().st_ino for p in stories]
+    result = quiet_build(tmp_path / "cached", search=False)  # warm: nothing new to summarize
+    assert [p.stat().st_ino for p in stories] == inodes  # every story page carried over
+    assert public_files(tmp_path / "cached") == serial and result.cache_hits == 47
 
 
 def test_warm_build_carries_unchanged_pages_and_redoes_changed_ones(tmp_path: Path) -> None:
