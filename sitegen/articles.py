@@ -26,10 +26,16 @@ class Loaded:
     terms: ArticleTerms | None = None  # what clustering needs of the article
 
 
+def file_digest(file: ContentFile, data: bytes) -> str:
+    return hashlib.blake2b(file.rel.encode() + b"\0" + data, digest_size=16).hexdigest()
+
+
 def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     report = Report()
     document = read_document(file, data, config.max_file_bytes, report)
     article = parse_article(document, config.language, report) if document else None
+    if article is not None:
+        article = replace(article, digest=file_digest(file, data))
     terms = article_terms(article, config.cluster) if article else None
     return Loaded(article, tuple(report.diagnostics), tuple(report.skipped), terms)
 
@@ -55,7 +61,7 @@ def load_articles(
         except OSError as exc:
             report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
             continue
-        key = hashlib.blake2b(file.rel.encode() + b"\0" + data, digest_size=16).hexdigest()
+        key = file_digest(file, data)
         loaded = cache.get(key)
         if not isinstance(loaded, Loaded):
             misses.append((len(results), file, data, key))

@@ -23,7 +23,6 @@ from sitegen.model import Archive, Article
 from sitegen.render import (
     data_files,
     make_environment,
-    page_fingerprint,
     plan_pages,
     render_page,
     source_slugs,
@@ -109,7 +108,7 @@ def build(
             # one page at a time, written as it is rendered: no site is ever held in memory whole
             env = make_environment(site_dir, config)
             for page in plan_pages(archive, config, skip=done):
-                fingerprint = page_fingerprint(page) if use_cache else ""  # --no-cache: nothing to compare
+                fingerprint = page.fingerprint() if use_cache else ""  # --no-cache: nothing to compare
                 if fingerprint and rendered.get(page.path) == fingerprint and out.carry(page.path):
                     rendered.put(page.path, fingerprint)  # same template, same context: same page
                     continue

@@ -7,16 +7,18 @@ words of the body count: news puts the event up front, and the tail adds backgro
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
 
 from sitegen.config import ClusterConfig
 from sitegen.model import Article
-from sitegen.terms import cached_term, tokens
+from sitegen.terms import term, tokens
 
 NAME_WEIGHT = 1.5
 NUMBER_WEIGHT = 1.5
@@ -27,10 +29,38 @@ BODY_WORDS = 400
 class ArticleTerms:
     """An article's distinct index terms with their summed weights before IDF. Made where the
     article is parsed (in the worker pool on a clean build) and cached with it, so the cluster
-    stage only counts: it never tokenises."""
+    stage never tokenises, and never looks a term up: a term is known by a 64-bit hash of it
+    (two of a few million terms sharing one is a one-in-a-million chance, and would only merge
+    two columns)."""
 
-    terms: str  # space-separated (terms hold no spaces): one object, compact in memory and cache
+    ids: np.ndarray  # uint64 hash of each term
     weights: np.ndarray  # float32, one per term
+
+
+def term_id(text: str) -> int:
+    """A stable 64-bit hash (`hash()` changes from process to process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+_NOT_SEEN = (0, 0.0)
+
+
+@cache
+def _words(lang: str) -> dict[str, tuple[int, float] | None]:
+    """Word → (term id, weight boost), None for stop words: each word of a language is resolved
+    once per process, then costs one dict lookup."""
+    return {}
+
+
+def _resolve(word: str, lang: str) -> tuple[int, float] | None:
+    found = term(word, lang)
+    if found is None:
+        return None
+    if word[0].isdigit():
+        boost = NUMBER_WEIGHT if len(word) > 1 else 1.0
+    else:
+        boost = NAME_WEIGHT if word[0].isupper() else 1.0
+    return term_id(found), boost
 
 
 _SEPARATOR = "qxzsepqxz"  # a token no text contains; splits weighted and plain words in one regex pass
@@ -50,25 +80,25 @@ def _text(article: Article, config: ClusterConfig) -> str:
     return f"{title} {lead} {_SEPARATOR} {' '.join(body)}"
 
 
-def _boost(word: str) -> float:
-    if word[0].isdigit():
-        return NUMBER_WEIGHT if len(word) > 1 else 1.0
-    return NAME_WEIGHT if word[0].isupper() else 1.0
-
-
 def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
     """Title and lead count `title_weight` times; names and numbers count more (NAME_WEIGHT,
     NUMBER_WEIGHT)."""
     words = tokens(_text(article, config))
     split = words.index(_SEPARATOR)
-    sums: dict[str, float] = {}
+    table = _words(article.lang)
+    if len(table) > 1_000_000:  # bounded: an endless vocabulary must not grow memory forever
+        table.clear()
+    sums: dict[int, float] = {}
     # per distinct word, not per token: Counter counts in C
     for part, factor in ((words[:split], config.title_weight), (words[split + 1 :], 1.0)):
         for word, count in Counter(part).items():
-            found = cached_term(word, article.lang)
-            if found is not None:
-                sums[found] = sums.get(found, 0.0) + _boost(word) * factor * count
-    return ArticleTerms(" ".join(sums), np.fromiter(sums.values(), dtype=np.float32, count=len(sums)))
+            entry = table.get(word, _NOT_SEEN)
+            if entry is _NOT_SEEN:
+                entry = table[word] = _resolve(word, article.lang)
+            if entry is not None:
+                sums[entry[0]] = sums.get(entry[0], 0.0) + entry[1] * factor * count
+    ids = np.fromiter(sums.keys(), dtype=np.uint64, count=len(sums))
+    return ArticleTerms(ids, np.fromiter(sums.values(), dtype=np.float32, count=len(sums)))
 
 
 def term_matrix(
@@ -76,25 +106,21 @@ def term_matrix(
 ) -> sp.csr_matrix:
     """TF-IDF rows (unit length, float32) for the articles, in order. `known` gives articles'
     terms by id (from the parse cache); the others are worked out here."""
-    vocab: dict[str, int] = {}
-    indptr = np.zeros(len(articles) + 1, dtype=np.int64)
-    id_parts: list[np.ndarray] = []
-    weight_parts: list[np.ndarray] = []
-    for row, article in enumerate(articles):
+    rows = []
+    for article in articles:
         found = known.get(article.id) if known is not None else None
-        if found is None:
-            found = article_terms(article, config)
-        terms = found.terms.split()
-        id_parts.append(np.fromiter([vocab.setdefault(t, len(vocab)) for t in terms], dtype=np.int32, count=len(terms)))
-        weight_parts.append(found.weights)
-        indptr[row + 1] = indptr[row] + len(terms)
-    n_terms = max(len(vocab), 1)
-    if not articles:
-        return sp.csr_matrix((0, n_terms), dtype=np.float32)
-    indices = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int32)
-    data = np.concatenate(weight_parts).astype(np.float32) if weight_parts else np.zeros(0, dtype=np.float32)
-    del id_parts, weight_parts
-    return tfidf(sp.csr_matrix((data, indices, indptr), shape=(len(articles), n_terms)))
+        rows.append(found if found is not None else article_terms(article, config))
+    if not rows:
+        return sp.csr_matrix((0, 1), dtype=np.float32)
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r.ids) for r in rows], out=indptr[1:])
+    # columns: the distinct term hashes, in hash order
+    hashes, indices = np.unique(np.concatenate([r.ids for r in rows]), return_inverse=True)
+    data = np.concatenate([r.weights for r in rows]).astype(np.float32, copy=False)
+    del rows
+    n_terms = max(len(hashes), 1)
+    matrix = sp.csr_matrix((data, indices.astype(np.int32).ravel(), indptr), shape=(len(articles), n_terms))
+    return tfidf(matrix)
 
 
 def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:

@@ -40,6 +40,9 @@ class Article:
     tags: tuple[str, ...] = ()
     story: str | None = None  # editorial pin: a story slug, or "none" to keep the article alone
     paragraphs: tuple[int, ...] = ()  # sentences in each paragraph, in order: they sum to len(sentences)
+    # hash of the file's path and bytes (the parse cache's key): stands for every field above when
+    # a build asks whether a page made from the article changed; "" for articles made in memory
+    digest: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pickle
 import re
 import traceback
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -63,6 +63,7 @@ class StoryView:
     first_source: str
     lead: str
     article_count: int
+    key: str = ""  # the story and its articles, hashed (see `_story_key`): stands for the view in fingerprints
 
 
 class StoryLink(NamedTuple):
@@ -112,11 +113,41 @@ class VariantView:
         return Markup("\n".join(paragraphs))
 
 
-@dataclass(frozen=True)
 class Page:
-    path: str  # output path relative to the output folder, e.g. "stories/x/index.html"
-    template: str
-    context: dict[str, Any]
+    """One output file: its path under the output folder (e.g. "stories/x/index.html"), its
+    template and the template's context.
+
+    A story page's context is built on first use, and the page carries a `key` hashed from what
+    the context is made of (without building it): a warm build asks only that of the pages it
+    carries over. Other pages are fingerprinted from their context."""
+
+    __slots__ = ("path", "template", "key", "_context", "_make")
+
+    def __init__(
+        self,
+        path: str,
+        template: str,
+        context: dict[str, Any] | None = None,
+        *,
+        make: Callable[[], dict[str, Any]] | None = None,
+        key: str = "",
+    ) -> None:
+        self.path = path
+        self.template = template
+        self.key = key
+        self._context = context
+        self._make = make
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            self._context = self._make() if self._make else {}
+        return self._context
+
+    def fingerprint(self) -> str:
+        """What the page is made of, hashed: the previous build's file is carried over when it
+        matches. "" when unknown (a context that cannot be pickled): the page is rendered."""
+        return self.key or page_fingerprint(self)
 
 
 def theme_dir(site_dir: Path, config: SiteConfig) -> Path:
@@ -213,6 +244,7 @@ def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[
 
 
 def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryView:
+    articles = archive.story_articles(story)
     return StoryView(
         id=story.id,
         url=story.url,
@@ -220,9 +252,10 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
         first_published=story.first_published,
         last_updated=story.last_updated,
         sources=source_links(story.sources, slugs),
-        first_source=archive.articles[story.article_ids[0]].source,
+        first_source=articles[0].source,
         lead=_lead(story),
-        article_count=len(story.article_ids),
+        article_count=len(articles),
+        key=_story_key(story, articles, slugs, {}),
     )
 
 
@@ -374,7 +407,34 @@ def delay(first: datetime | None, then: datetime | None) -> str:
 def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> Page:
     """A story's page from the story, its articles (oldest first) and the links to the others:
     nothing else of the archive, so a worker that has just summarized it can render it."""
-    return Page(f"{story.url}index.html", "story.html", story_context(story, articles, slugs, links))
+    path = f"{story.url}index.html"
+    return Page(
+        path,
+        "story.html",
+        make=lambda: story_context(story, articles, slugs, links),
+        key=_story_key(story, articles, slugs, links),
+    )
+
+
+def _story_key(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> str:
+    """Everything `story_context` reads, hashed without building it. An article stands for all its
+    fields by its digest; the summary is made from the articles alone. "" when an article has no
+    digest (made in memory, not loaded from a file)."""
+    if not all(a.digest for a in articles):
+        return ""
+    parts = (
+        story.id,
+        story.title,
+        story.article_ids,
+        story.sources,
+        story.first_published,
+        story.last_updated,
+        story.related,
+        [(a.id, a.path, a.digest) for a in articles],
+        [slugs[s] for s in story.sources],
+        [links[r] for r in story.related if r in links],
+    )
+    return "story:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def story_context(
@@ -442,11 +502,23 @@ def stories_json(archive: Archive, config: SiteConfig) -> str:
     return json.dumps({"stories": stories}, ensure_ascii=False, separators=(",", ":"))
 
 
+class _Fingerprinter(pickle.Pickler):
+    """Pickles an article loaded from a file as its id, path and digest, and a story's view as its
+    key: they stand for the rest, and the rest is most of what a list page refers to."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is StoryView and obj.key:
+            return obj.key
+        if kind is Article and obj.digest:
+            return (obj.id, obj.path, obj.digest)
+        return None
+
+
 def page_fingerprint(page: Page) -> str:
-    """A hash of what one page is made from: a warm build carries the previous file over when it
-    matches. A context that cannot be pickled is simply rendered again."""
+    """A hash of the page's template and context. "" for a context that cannot be pickled."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     # no memo: the bytes then depend on the values only, not on which equal strings happen to be
     # one object (they are after a parse, not after loading the cache)
     pickler.fast = True

@@ -20,7 +20,7 @@ from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic, Report
 from sitegen.model import Article, Story, Summary
 from sitegen.pool import map_chunks, workers
-from sitegen.render import StoryLink, make_environment, page_fingerprint, render_page, story_page
+from sitegen.render import StoryLink, make_environment, render_page, story_page
 from sitegen.summarize import merge_summary
 from sitegen.write import StagingOutput, safe_target
 
@@ -110,5 +110,5 @@ def _run(site: _Site, task: _Task) -> _Done:
         target = safe_target(site.root, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(html.encode("utf-8"))
-    fingerprint = page_fingerprint(page) if site.fingerprints and html is not None else ""
+    fingerprint = page.fingerprint() if site.fingerprints and html is not None else ""
     return _Done(summary, page.path, html is not None, fingerprint, tuple(report.diagnostics))
