@@ -24,10 +24,13 @@ class SummaryStore(Protocol):
 
 def summary_key(members: Sequence[Article], max_words: int) -> str:
     """What a story's summary depends on, hashed: its members' ids, sources, languages and
-    sentences, in order, and the length."""
+    sentences, in order, and the length. A loaded article's file digest stands for its sentences
+    (made from the file alone by this version of sitegen; the cache is keyed by the version):
+    no article is unpacked to key its story."""
     digest = hashlib.blake2b(str(max_words).encode(), digest_size=16)
     for a in members:
-        digest.update("\0".join((a.id, a.source, a.lang, *a.sentences)).encode() + b"\1")
+        text = (a.digest,) if a.digest else a.sentences
+        digest.update("\0".join((a.id, a.source, a.lang, *text)).encode() + b"\1")
     return digest.hexdigest()
 
 
@@ -43,10 +46,6 @@ class StoryPlan:
     found: dict[str, Summary]
     todo: list[int]  # indexes of the stories whose summary is still to make, one per key
     max_words: int
-
-    def light_members(self, index: int) -> tuple[Article, ...]:
-        """The members without their HTML: summarizing needs the sentences only."""
-        return tuple(replace(a, body_html="") for a in self.members[index])
 
 
 _EMPTY = Summary((), {})
@@ -113,8 +112,8 @@ def build_archive(
 
 def summarize_all(plan: StoryPlan) -> list[Summary]:
     """The summaries of `plan.todo`, in order: in the worker pool when there are many."""
-    light = [(plan.light_members(i), plan.max_words) for i in plan.todo]
-    return map_chunks(_summarize_chunk, light, minimum=PARALLEL_MIN, chunk=CHUNK)
+    jobs = [(plan.members[i], plan.max_words) for i in plan.todo]
+    return map_chunks(_summarize_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK)
 
 
 def _summarize_chunk(chunk: list[tuple[tuple[Article, ...], int]]) -> list[Summary]:

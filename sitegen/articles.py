@@ -54,7 +54,7 @@ def load_articles(
     pay for it (a clean build of a large archive); results keep file order.
     """
     results: list[Loaded | None] = []
-    misses: list[tuple[int, ContentFile, bytes, str]] = []
+    misses: list[tuple[int, ContentFile, str]] = []
     for file in discover(content_dir, report):
         try:
             data = file.path.read_bytes()
@@ -64,10 +64,10 @@ def load_articles(
         key = file_digest(file, data)
         loaded = cache.get(key)
         if not isinstance(loaded, Loaded):
-            misses.append((len(results), file, data, key))
+            misses.append((len(results), file, key))  # not the bytes: whoever parses reads them again
             loaded = None
         results.append(loaded)
-    for (slot, _, _, key), loaded in zip(misses, _parse_all(misses, config), strict=True):
+    for (slot, _, key), loaded in zip(misses, _parse_all(misses, config), strict=True):
         cache.put(key, loaded)
         results[slot] = loaded
     articles: list[Article] = []
@@ -84,13 +84,22 @@ def load_articles(
     return articles, {a.id: terms[a.path] for a in articles if a.path in terms}
 
 
-def _parse_all(misses: list[tuple[int, ContentFile, bytes, str]], config: SiteConfig) -> list[Loaded]:
-    jobs = [(file, data, config) for _, file, data, _ in misses]
+def _parse_all(misses: list[tuple[int, ContentFile, str]], config: SiteConfig) -> list[Loaded]:
+    jobs = [(file, config) for _, file, _ in misses]
     return map_chunks(_load_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK)
 
 
-def _load_chunk(chunk: list[tuple[ContentFile, bytes, SiteConfig]]) -> list[Loaded]:
-    return [load_file(file, data, config) for file, data, config in chunk]
+def _load_chunk(chunk: list[tuple[ContentFile, SiteConfig]]) -> list[Loaded]:
+    """Read and parse; the bytes never cross processes, and a build never holds them all."""
+    result = []
+    for file, config in chunk:
+        try:
+            data = file.path.read_bytes()
+        except OSError as exc:  # gone since it was hashed
+            result.append(Loaded(None, (), (Skipped(file.rel, f"unreadable: {exc.strerror or exc}"),)))
+            continue
+        result.append(load_file(file, data, config))
+    return result
 
 
 def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:

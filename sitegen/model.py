@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,14 @@ class RawDocument:
     meta_lines: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Article:
-    """One source's report, parsed and ready to cluster and render."""
+    """One source's report, parsed and ready to cluster and render.
+
+    Its text (HTML, sentences, paragraph sizes) is held zlib-packed: a build keeps every article
+    from load to render, and packed they take a quarter of the room (about 3.5 KB rather than
+    12 KB each; 100,000 articles fit in ~0.35 GB). Reading `body_html`, `sentences` or
+    `paragraphs` unpacks, and the last few articles read are kept unpacked."""
 
     id: str
     path: str
@@ -32,17 +40,64 @@ class Article:
     source: str
     date: datetime | None
     lang: str
-    body_html: str
-    sentences: tuple[str, ...]
     title_derived: bool = False
     url: str | None = None
     author: str | None = None
     tags: tuple[str, ...] = ()
     story: str | None = None  # editorial pin: a story slug, or "none" to keep the article alone
-    paragraphs: tuple[int, ...] = ()  # sentences in each paragraph, in order: they sum to len(sentences)
     # hash of the file's path and bytes (the parse cache's key): stands for every field above when
     # a build asks whether a page made from the article changed; "" for articles made in memory
     digest: str = ""
+    packed: bytes = field(default=b"", repr=False)
+
+    def __init__(
+        self,
+        id: str,
+        path: str,
+        title: str,
+        source: str,
+        date: datetime | None,
+        lang: str,
+        body_html: str = "",
+        sentences: tuple[str, ...] = (),
+        title_derived: bool = False,
+        url: str | None = None,
+        author: str | None = None,
+        tags: tuple[str, ...] = (),
+        story: str | None = None,
+        paragraphs: tuple[int, ...] = (),  # sentences in each paragraph, in order: they sum to len(sentences)
+        digest: str = "",
+        packed: bytes | None = None,  # given by `dataclasses.replace`: the text, already packed
+    ) -> None:
+        values = dict(
+            id=id, path=path, title=title, source=source, date=date, lang=lang, title_derived=title_derived,
+            url=url, author=author, tags=tags, story=story, digest=digest,
+            packed=packed if packed is not None else _pack(body_html, tuple(sentences), tuple(paragraphs)),
+        )  # fmt: skip
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def body_html(self) -> str:
+        return _unpack(self.packed)[0]
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        return _unpack(self.packed)[1]
+
+    @property
+    def paragraphs(self) -> tuple[int, ...]:
+        return _unpack(self.packed)[2]
+
+
+def _pack(body_html: str, sentences: tuple[str, ...], paragraphs: tuple[int, ...]) -> bytes:
+    return zlib.compress(pickle.dumps((body_html, sentences, paragraphs), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+@lru_cache(maxsize=64)  # a story's members are read together, several times
+def _unpack(packed: bytes) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    text: tuple[str, tuple[str, ...], tuple[int, ...]] = pickle.loads(zlib.decompress(packed))
+    return text
 
 
 @dataclass(frozen=True)
