@@ -11,6 +11,7 @@ from sitegen.cluster import Clustering
 from sitegen.config import SummaryConfig
 from sitegen.model import Archive, Article, Story, Summary
 from sitegen.pool import map_chunks
+from sitegen.progress import Advance
 from sitegen.summarize import merge_summary, representative_title
 
 PARALLEL_MIN = 300  # stories to summarize before the worker pool pays for itself
@@ -110,10 +111,10 @@ def build_archive(
     return finish_archive(plan, clustering, summarize_all(plan), store)
 
 
-def summarize_all(plan: StoryPlan) -> list[Summary]:
+def summarize_all(plan: StoryPlan, advance: Advance | None = None) -> list[Summary]:
     """The summaries of `plan.todo`, in order: in the worker pool when there are many."""
     jobs = [(plan.members[i], plan.max_words) for i in plan.todo]
-    return map_chunks(_summarize_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK)
+    return map_chunks(_summarize_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK, advance=advance)
 
 
 def _summarize_chunk(chunk: list[tuple[tuple[Article, ...], int]]) -> list[Summary]:

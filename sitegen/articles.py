@@ -14,6 +14,7 @@ from sitegen.load import ContentFile, discover, read_document
 from sitegen.model import Article
 from sitegen.parse import parse_article
 from sitegen.pool import map_chunks
+from sitegen.progress import Advance, Progress, no_progress
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ CHUNK = 100  # files per task: big enough to amortise pickling, small enough to 
 
 
 def load_articles(
-    content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache
+    content_dir: Path, config: SiteConfig, report: Report, cache: ParseCache, progress: Progress = no_progress
 ) -> tuple[list[Article], dict[str, ArticleTerms]]:
     """Every publishable article, and its terms by article id; everything else lands in the
     report with its reason.
@@ -67,7 +68,8 @@ def load_articles(
             misses.append((len(results), file, key))  # not the bytes: whoever parses reads them again
             loaded = None
         results.append(loaded)
-    for (slot, _, key), loaded in zip(misses, _parse_all(misses, config), strict=True):
+    parsed = _parse_all(misses, config, progress("load", len(misses)) if misses else None)
+    for (slot, _, key), loaded in zip(misses, parsed, strict=True):
         cache.put(key, loaded)
         results[slot] = loaded
     articles: list[Article] = []
@@ -84,9 +86,9 @@ def load_articles(
     return articles, {a.id: terms[a.path] for a in articles if a.path in terms}
 
 
-def _parse_all(misses: list[tuple[int, ContentFile, str]], config: SiteConfig) -> list[Loaded]:
+def _parse_all(misses: list[tuple[int, ContentFile, str]], config: SiteConfig, advance: Advance | None) -> list[Loaded]:
     jobs = [(file, config) for _, file, _ in misses]
-    return map_chunks(_load_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK)
+    return map_chunks(_load_chunk, jobs, minimum=PARALLEL_MIN, chunk=CHUNK, advance=advance)
 
 
 def _load_chunk(chunk: list[tuple[ContentFile, SiteConfig]]) -> list[Loaded]:

@@ -20,6 +20,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import Report
 from sitegen.features import ArticleTerms
 from sitegen.model import Archive, Article
+from sitegen.progress import Progress, no_progress
 from sitegen.render import (
     data_files,
     make_environment,
@@ -49,9 +50,16 @@ class BuildResult:
 
 
 def build(
-    site_dir: Path, *, search: bool = True, use_cache: bool = True, base_url: str | None = None, log: Log = print
+    site_dir: Path,
+    *,
+    search: bool = True,
+    use_cache: bool = True,
+    base_url: str | None = None,
+    log: Log = print,
+    progress: Progress = no_progress,
 ) -> BuildResult:
-    """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config."""
+    """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config.
+    `log` hears one line per stage; `progress` draws the long stages as they go."""
     config = load_config(site_dir)
     if base_url:
         config = replace(config, base_url=base_url)
@@ -68,7 +76,7 @@ def build(
         log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s   peak {peak:,.0f} MiB")
 
     with stage("load") as note:
-        articles, terms, cache_hits = load_stage(site_dir, config, report, use_cache)
+        articles, terms, cache_hits = load_stage(site_dir, config, report, use_cache, progress)
         note.append(f"{len(articles)} articles ({cache_hits} cached)")
     # the articles live until the end: keep the cyclic garbage collector from scanning them
     # again and again (on 10,000 articles it otherwise costs more time than summarizing)
@@ -91,13 +99,16 @@ def build(
                 slugs = source_slugs(articles)
                 links = story_links(plan.shells, slugs)
                 site = (site_dir, config, salt)
-                made, handled = story_pages.summarize_and_render(plan, links, slugs, out, site, use_cache, report)
+                advance = progress("summarize", len(plan.todo))
+                made, handled = story_pages.summarize_and_render(
+                    plan, links, slugs, out, site, use_cache, report, advance
+                )
                 done = set(handled)
                 for path, fingerprint in handled.items():
                     if fingerprint:
                         rendered.put(path, fingerprint)
             else:
-                made = summarize_all(plan)
+                made = summarize_all(plan, progress("summarize", len(plan.todo)) if plan.todo else None)
             archive = finish_archive(plan, clustering, made, summaries)
             summaries.save()
             note.append(f"{len(archive.stories)} summaries ({summaries.hits} cached)")
@@ -107,7 +118,9 @@ def build(
             out.copy_tree(site_dir / "static")
             # one page at a time, written as it is rendered: no site is ever held in memory whole
             env = make_environment(site_dir, config)
+            advance = progress("render", None)
             for page in plan_pages(archive, config, skip=done):
+                advance(1)
                 fingerprint = page.fingerprint() if use_cache else ""  # --no-cache: nothing to compare
                 if fingerprint and rendered.get(page.path) == fingerprint and out.carry(page.path):
                     rendered.put(page.path, fingerprint)  # same template, same context: same page
@@ -118,8 +131,8 @@ def build(
                     if fingerprint:
                         rendered.put(page.path, fingerprint)
             note.append(f"{rendered.hits} unchanged,")
-            for rel, text in data_files(archive, config).items():
-                out.write_text(rel, text)
+            for rel, parts in data_files(archive, config).items():
+                out.write_parts(rel, parts)
             result.pages_written = out.files_written
             note.append(f"{out.files_written} files")
         if search:
@@ -141,11 +154,11 @@ def build(
 
 
 def load_stage(
-    site_dir: Path, config: SiteConfig, report: Report, use_cache: bool
+    site_dir: Path, config: SiteConfig, report: Report, use_cache: bool, progress: Progress = no_progress
 ) -> tuple[list[Article], dict[str, ArticleTerms], int]:
     """Every article and its terms, through the parse cache; with the number of cache hits."""
     cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
-    articles, terms = load_articles(site_dir / config.content_dir, config, report, cache)
+    articles, terms = load_articles(site_dir / config.content_dir, config, report, cache, progress)
     cache.save()
     return articles, terms, cache.hits
 

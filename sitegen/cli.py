@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,10 +83,19 @@ def cmd_build(
     site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool, base_url: str | None = None
 ) -> int:
     from sitegen.build import build
+    from sitegen.progress import no_progress, terminal_progress
 
-    result = build(
-        site, search=search, use_cache=use_cache, base_url=base_url, log=(lambda _: None) if quiet else print
-    )
+    with contextlib.ExitStack() as stack:
+        # bars on a terminal only: logs and pipes get the one line per stage
+        progress = stack.enter_context(terminal_progress()) if sys.stderr.isatty() and not quiet else no_progress
+        result = build(
+            site,
+            search=search,
+            use_cache=use_cache,
+            base_url=base_url,
+            log=(lambda _: None) if quiet else print,
+            progress=progress,
+        )
     for line in result.report.summary_lines():
         print(line, file=sys.stderr)
     if result.report.has_errors:

@@ -114,12 +114,19 @@ def term_matrix(
         return sp.csr_matrix((0, 1), dtype=np.float32)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r.ids) for r in rows], out=indptr[1:])
-    # columns: the distinct term hashes, in hash order
-    hashes, indices = np.unique(np.concatenate([r.ids for r in rows]), return_inverse=True)
+    # columns: the distinct term hashes, in hash order; found by binary search, a slice at a time,
+    # so no index array wider than the int32 result is ever made whole (100,000 articles hold
+    # some 27 million terms)
+    hashes = np.concatenate([r.ids for r in rows])
+    vocabulary = np.unique(hashes)
+    indices = np.empty(len(hashes), dtype=np.int32)
+    for lo in range(0, len(hashes), 1 << 20):
+        indices[lo : lo + (1 << 20)] = np.searchsorted(vocabulary, hashes[lo : lo + (1 << 20)])
+    del hashes
     data = np.concatenate([r.weights for r in rows]).astype(np.float32, copy=False)
     del rows
-    n_terms = max(len(hashes), 1)
-    matrix = sp.csr_matrix((data, indices.astype(np.int32).ravel(), indptr), shape=(len(articles), n_terms))
+    n_terms = max(len(vocabulary), 1)
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(articles), n_terms))
     return tfidf(matrix)
 
 

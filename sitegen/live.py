@@ -123,7 +123,7 @@ class LiveSite:
             templates.add(page.template)
             if (self.output_dir / page.path).is_file():
                 self._pages[page.path] = (page.template, page.context)
-        self._extras = data_files(archive, self.config)
+        self._extras = {path: "".join(parts) for path, parts in data_files(archive, self.config).items()}
         for story in archive.stories.values():
             members = [archive.articles[a] for a in story.article_ids]
             self._summaries.put(summary_key(members, self.config.summary.max_words), story.summary)
@@ -170,7 +170,7 @@ class LiveSite:
             return
         archive, clustering, failed = self._pending
         self._pending = None
-        extras = data_files(archive, self.config)
+        extras = {path: "".join(parts) for path, parts in data_files(archive, self.config).items()}
         for path in set(self._extras) | set(extras):
             if path not in extras:
                 self._remove(path)

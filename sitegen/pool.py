@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -42,11 +42,24 @@ def _one_thread_each() -> None:
 
 
 def map_chunks(
-    work: Callable[[list[Item]], list[Result]], items: Sequence[Item], *, minimum: int, chunk: int
+    work: Callable[[list[Item]], list[Result]],
+    items: Sequence[Item],
+    *,
+    minimum: int,
+    chunk: int,
+    advance: Callable[[int], None] | None = None,
 ) -> list[Result]:
     """`work` over `items` in chunks, results in order: in the pool when there are at least
-    `minimum` items and more than one core, else here. `work` must be a module-level function."""
+    `minimum` items and more than one core, else here. `work` must be a module-level function.
+    `advance` hears how many items each finished chunk held."""
+    parts: Iterator[list[Result]]
     if len(items) < minimum or workers() < 2:
-        return work(list(items))
-    chunks = [list(items[i : i + chunk]) for i in range(0, len(items), chunk)]
-    return [result for part in _shared().map(work, chunks) for result in part]
+        parts = (work(list(items[i : i + chunk])) for i in range(0, len(items), chunk))
+    else:
+        parts = _shared().map(work, [list(items[i : i + chunk]) for i in range(0, len(items), chunk)])
+    results: list[Result] = []
+    for part in parts:
+        results.extend(part)
+        if advance is not None:
+            advance(len(part))
+    return results

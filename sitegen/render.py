@@ -356,11 +356,13 @@ def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:
     return (date is None, -date.timestamp() if date else 0.0, key)
 
 
-def data_files(archive: Archive, config: SiteConfig) -> dict[str, str]:
-    """The files that are not pages: the archive as JSON, and Netlify's redirects when there are any."""
-    files = {"stories.json": stories_json(archive, config)}
+def data_files(archive: Archive, config: SiteConfig) -> dict[str, Iterable[str]]:
+    """The files that are not pages, as the pieces of their text: the archive as JSON, and
+    Netlify's redirects when there are any. Pieces, so a large archive's JSON is written a story
+    at a time instead of being held whole (at 100,000 articles it runs to hundreds of MB)."""
+    files: dict[str, Iterable[str]] = {"stories.json": stories_json(archive, config)}
     if archive.redirects:
-        files["_redirects"] = netlify_redirects(archive, config)
+        files["_redirects"] = [netlify_redirects(archive, config)]
     return files
 
 
@@ -468,38 +470,38 @@ def story_context(
     }
 
 
-def stories_json(archive: Archive, config: SiteConfig) -> str:
-    """The machine-readable archive; its schema is documented in the README and kept stable."""
-    stories = []
-    for story in archive.stories.values():
-        stories.append(
-            {
-                "id": story.id,
-                "url": config.site_url + story.url,
-                "path": story.url,
-                "title": story.title,
-                "first_published": iso_date(story.first_published) or None,
-                "last_updated": iso_date(story.last_updated) or None,
-                "sources": list(story.sources),
-                "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
-                "related": list(story.related),
-                "articles": [
-                    {
-                        "id": a.id,
-                        "title": a.title,
-                        "source": a.source,
-                        "date": iso_date(archive.article_date(a.id)) or None,
-                        "undated": a.date is None,
-                        "url": a.url,
-                        "path": a.path,
-                        "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
-                    }
-                    for a in archive.story_articles(story)
-                ],
-            }
-        )
-    # compact: with `indent` the json module falls back from its C encoder to Python (10x slower)
-    return json.dumps({"stories": stories}, ensure_ascii=False, separators=(",", ":"))
+def stories_json(archive: Archive, config: SiteConfig) -> Iterator[str]:
+    """The machine-readable archive, a story at a time; its schema is documented in the README
+    and kept stable."""
+    yield '{"stories":['
+    for n, story in enumerate(archive.stories.values()):
+        entry = {
+            "id": story.id,
+            "url": config.site_url + story.url,
+            "path": story.url,
+            "title": story.title,
+            "first_published": iso_date(story.first_published) or None,
+            "last_updated": iso_date(story.last_updated) or None,
+            "sources": list(story.sources),
+            "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
+            "related": list(story.related),
+            "articles": [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "source": a.source,
+                    "date": iso_date(archive.article_date(a.id)) or None,
+                    "undated": a.date is None,
+                    "url": a.url,
+                    "path": a.path,
+                    "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
+                }
+                for a in archive.story_articles(story)
+            ],
+        }
+        # compact: with `indent` the json module falls back from its C encoder to Python (10x slower)
+        yield ("," if n else "") + json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    yield "]}"
 
 
 class _Fingerprinter(pickle.Pickler):

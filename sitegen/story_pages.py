@@ -20,6 +20,7 @@ from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic, Report
 from sitegen.model import Article, Story, Summary
 from sitegen.pool import map_chunks, workers
+from sitegen.progress import Advance
 from sitegen.render import StoryLink, make_environment, render_page, story_page
 from sitegen.summarize import merge_summary
 from sitegen.write import StagingOutput, safe_target
@@ -68,6 +69,7 @@ def summarize_and_render(
     site: tuple[Path, SiteConfig, str],
     fingerprints: bool,
     report: Report,
+    advance: Advance | None = None,
 ) -> tuple[list[Summary], dict[str, str]]:
     """The summaries of `plan.todo`, in order, with their pages written into `out`; and each
     page handled, with its fingerprint ("" without `fingerprints`, or when it failed to render:
@@ -80,7 +82,7 @@ def summarize_and_render(
         tasks.append((shared, _Task(shell, plan.members[index], {r: links[r] for r in shell.related if r in links})))
     summaries: list[Summary] = []
     handled: dict[str, str] = {}
-    for done in map_chunks(_run_chunk, tasks, minimum=0, chunk=CHUNK):
+    for done in map_chunks(_run_chunk, tasks, minimum=0, chunk=CHUNK, advance=advance):
         summaries.append(done.summary)
         report.diagnostics.extend(done.diagnostics)
         handled[done.path] = done.fingerprint

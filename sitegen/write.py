@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -46,6 +47,14 @@ class StagingOutput:
         self._folder_for(path)
         with open(path, "wb") as fh:
             fh.write(text.encode("utf-8"))
+        self.files_written += 1
+
+    def write_parts(self, rel: str, parts: Iterable[str]) -> None:
+        """A file written piece by piece: never held whole."""
+        path = self.target(rel)
+        self._folder_for(path)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.writelines(parts)
         self.files_written += 1
 
     def adopt(self, rel: str) -> None:
