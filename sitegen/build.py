@@ -82,9 +82,9 @@ def build(
     # again and again (on 10,000 articles it otherwise costs more time than summarizing)
     gc.freeze()
     with stage("cluster") as note:
-        clustering = cluster_stage(site_dir, config, articles, report, terms)
+        clustering, reused = cluster_stage(site_dir, config, articles, report, terms, use_cache)
         del terms
-        note.append(f"{len(clustering.groups)} stories")
+        note.append(f"{len(clustering.groups)} stories{' (reused)' if reused else ''}")
     report.articles_published = len(articles)
     output_dir = site_dir / config.output_dir
     out = StagingOutput(output_dir)
@@ -169,13 +169,54 @@ def cluster_stage(
     articles: list[Article],
     report: Report,
     terms: Mapping[str, ArticleTerms] | None = None,
-) -> Clustering:
-    """Stories, with the ids the story registry remembers and the editors' pins."""
-    previous, problem = StoryRegistry.read(site_dir / config.cluster.registry_file)
+    use_cache: bool = True,
+) -> tuple[Clustering, bool]:
+    """Stories, with the ids the story registry remembers and the editors' pins; and whether
+    they are the last build's, reused.
+
+    Clustering is pure, so when nothing it reads changed (the articles' ids, dates, titles, pins
+    and terms, the settings, the registry) the last build's result is reused: an edit that only
+    touches an article's body past the words clustering reads, or a template edit, re-clusters
+    nothing."""
+    registry_file = site_dir / config.cluster.registry_file
+    previous, problem = StoryRegistry.read(registry_file)
     if problem:
         report.warn(config.cluster.registry_file, problem)
     pins = {a.id: a.story for a in articles if a.story}
-    return cluster_stories(articles, config.cluster, previous, pins, terms)
+    inputs = _cluster_inputs(articles, terms, config) if use_cache else None
+    cache = ParseCache.open(site_dir, "cluster", inputs is not None, report, "cluster")
+    if inputs is not None:
+        registry = registry_file.read_bytes() if registry_file.is_file() else b""
+        if isinstance(found := cache.get(_key(inputs, registry)), Clustering):
+            return found, True
+    clustering = cluster_stories(articles, config.cluster, previous, pins, terms)
+    if inputs is not None:
+        cache.put(_key(inputs, registry), clustering)
+        # the registry this build leaves behind gives the same stories again: the next build,
+        # which reads it, finds them under its key
+        cache.put(_key(inputs, clustering.registry().text().encode()), clustering)
+        cache.save()
+    return clustering, False
+
+
+def _cluster_inputs(
+    articles: list[Article], terms: Mapping[str, ArticleTerms] | None, config: SiteConfig
+) -> hashlib.blake2b | None:
+    """Everything `cluster_stories` reads but the registry, hashed; None when some article's
+    terms are not known."""
+    if terms is None or any(a.id not in terms for a in articles):
+        return None
+    digest = hashlib.blake2b(repr(config.cluster).encode(), digest_size=16)
+    for a in articles:
+        digest.update(repr((a.id, a.date, a.title, a.title_derived, a.story)).encode())
+        digest.update(terms[a.id].ids.tobytes() + terms[a.id].weights.tobytes())
+    return digest
+
+
+def _key(inputs: hashlib.blake2b, registry: bytes) -> str:
+    digest = inputs.copy()
+    digest.update(registry)
+    return digest.hexdigest()
 
 
 def _page_salt(site_dir: Path, config: SiteConfig) -> str:

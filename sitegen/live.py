@@ -137,7 +137,7 @@ class LiveSite:
     def _pages_for(self, report: Report, rerender_all: bool) -> int:
         config = self.config
         articles, terms, _ = load_stage(self.site_dir, config, report, use_cache=True)
-        clustering = cluster_stage(self.site_dir, config, articles, report, terms)
+        clustering, _ = cluster_stage(self.site_dir, config, articles, report, terms)
         archive = build_archive(articles, clustering, config.summary, self._summaries)
         self._summaries.next_round()
 

@@ -50,14 +50,18 @@ class StoryRegistry:
             return cls(), f"unreadable ({exc.__class__.__name__}: {exc}); starting a new registry"
         return cls(stories, redirects), None
 
-    def write(self, path: Path) -> None:
+    def text(self) -> str:
+        """The file's text: the same registry always gives the same bytes."""
         data = {
             "format": _FORMAT,
             "stories": {k: list(v) for k, v in sorted(self.stories.items())},
             "redirects": dict(sorted(self.redirects.items())),
         }
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+    def write(self, path: Path) -> None:
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        tmp.write_text(self.text(), encoding="utf-8")
         tmp.replace(path)
 
 

@@ -8,8 +8,10 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from conftest import REPO, quiet_build, read_stories
+from sitegen.build import build
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -229,3 +231,30 @@ def test_warm_build_carries_unchanged_pages_and_redoes_changed_ones(tmp_path: Pa
     (site / "templates" / "base.html").write_text(theme.read_text("utf-8").replace("</body>", "<!-- v2 --></body>"))
     assert sitegen("build", "--no-search", cwd=site).returncode == 0
     assert all("<!-- v2 -->" in p.read_text("utf-8") for p in (site / "public").rglob("*.html"))
+
+
+def test_clustering_is_reused_only_when_nothing_it_reads_changed(tmp_path: Path) -> None:
+    """A build whose articles, settings and registry are as the last build left them reuses its
+    stories; a new headline is read by clustering and is clustered again. Either way the site is
+    the one a clean build makes."""
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+
+    def cluster_line(**options: Any) -> str:
+        lines: list[str] = []
+        build(site, search=False, log=lines.append, **options)
+        return next(line for line in lines if line.startswith("cluster"))
+
+    assert "(reused)" not in cluster_line()
+    assert "(reused)" in cluster_line()  # the registry the first build wrote gives the same stories
+    warm = public_files(site)
+    assert "(reused)" not in cluster_line(use_cache=False)
+    assert public_files(site) == warm
+
+    edited = next((site / "content").rglob("*.md"))
+    text = edited.read_text("utf-8")
+    assert '\ntitle: "' in text
+    edited.write_text(text.replace('\ntitle: "', '\ntitle: "Update: ', 1), "utf-8")
+    assert "(reused)" not in cluster_line()
+    assert "Update:" in (site / "public" / "stories.json").read_text("utf-8")
+    assert "(reused)" in cluster_line()
