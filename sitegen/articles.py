@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sitegen import language
 from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic, Report, Skipped
@@ -25,6 +26,7 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
     skipped: tuple[Skipped, ...]
     terms: ArticleTerms | None = None  # what clustering needs of the article
+    language: tuple[bytes, str] | None = None  # the language detector's decision, if it ran
 
 
 def file_digest(file: ContentFile, data: bytes) -> str:
@@ -38,7 +40,8 @@ def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     if article is not None:
         article = replace(article, digest=file_digest(file, data))
     terms = article_terms(article, config.cluster) if article else None
-    return Loaded(article, tuple(report.diagnostics), tuple(report.skipped), terms)
+    detected = language.decision(document.body) if document and "lang" not in document.meta else None
+    return Loaded(article, tuple(report.diagnostics), tuple(report.skipped), terms, detected)
 
 
 PARALLEL_MIN = 400  # uncached files below this count parse in this process: a pool costs ~1 s to start
@@ -68,6 +71,8 @@ def load_articles(
             misses.append((len(results), file, key))  # not the bytes: whoever parses reads them again
             loaded = None
         results.append(loaded)
+    if misses:  # an edited file's language was decided on its last version, most likely the same opening
+        language.remember(old.language for old in cache.previous() if isinstance(old, Loaded) and old.language)
     parsed = _parse_all(misses, config, progress("load", len(misses)) if misses else None)
     for (slot, _, key), loaded in zip(misses, parsed, strict=True):
         cache.put(key, loaded)

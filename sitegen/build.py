@@ -111,7 +111,7 @@ def build(
                 made = summarize_all(plan, progress("summarize", len(plan.todo)) if plan.todo else None)
             archive = finish_archive(plan, clustering, made, summaries)
             summaries.save()
-            note.append(f"{len(archive.stories)} summaries ({summaries.hits} cached)")
+            note.append(f"{len(archive.stories)} summaries ({len(plan.found)} cached)")
         result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
         with stage("render") as note:
             out.copy_tree(theme_dir(site_dir, config) / "static")
@@ -138,11 +138,12 @@ def build(
         if search:
             with stage("search") as note:
                 try:
+                    out.clear_folder("pagefind")
                     result.search_pages = index_site(out.root).pages
                     note.append(f"{result.search_pages} pages indexed")
                 except SearchIndexError as exc:
                     report.error("pagefind", str(exc))
-        out.commit()
+        out.commit(keep=("pagefind",) if result.search_pages is not None else ())
         rendered.save()  # only now: it describes the output folder that was just swapped in
         clustering.registry().write(site_dir / config.cluster.registry_file)
     except BaseException:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ class ParseCache:
             self.hits += 1
             self._new[key] = value
         return value
+
+    def previous(self) -> Iterator[Any]:
+        """Every entry the last build left, used or not by this one."""
+        return iter(self._old.values())
 
     def put(self, key: str, value: Any) -> None:
         self._new[key] = value

@@ -22,19 +22,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 from slugify import slugify
 
 from sitegen.config import ClusterConfig
-from sitegen.features import ArticleTerms, normalize_rows, term_matrix
+from sitegen.features import ArticleTerms
 from sitegen.model import Article
-from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+# scipy (and what builds on it) is imported where clustering runs: a warm build that reuses the
+# last clustering never loads it (about 0.4 s of start-up)
 
 MAX_COMPONENT = 7000  # larger components are split with a stricter edge threshold first
 SHORT_TEXT_TERMS = 60.0
@@ -80,6 +82,9 @@ def _components(
     """Connected components of the graph of edges at or above the threshold, each with whether
     it is complete (every pair linked): then average linkage would keep it whole, and the dense
     computation can be skipped."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
     edges = sims >= threshold
     graph = sp.csr_matrix((np.ones(int(edges.sum())), (a[edges], b[edges])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
@@ -108,6 +113,9 @@ def _average_linkage(
     config: ClusterConfig,
 ) -> list[np.ndarray]:
     """Average-linkage clusters of one component, cut at the threshold."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     if len(members) == 1:
         return [members]
     sub = matrix[members]
@@ -191,6 +199,9 @@ def cluster_stories(
 
     Output order: newest story first (by first report), then by id.
     """
+    from sitegen.features import term_matrix
+    from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
+
     if not articles:
         return Clustering([], dict((previous or StoryRegistry()).redirects))
     pins = pins or {}
@@ -265,6 +276,11 @@ def related_stories(
     Stories are searched like articles: near neighbours in date order by every heavy term,
     any time apart by rare ones.
     """
+    import scipy.sparse as sp
+
+    from sitegen.features import normalize_rows
+    from sitegen.neighbours import neighbour_pairs, pair_similarity, top_terms
+
     if len(groups) < 2:
         return {}
     # rows are in date order (undated last), so a story's first row dates it

@@ -12,13 +12,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from sitegen.config import ClusterConfig
 from sitegen.model import Article
 from sitegen.terms import term, tokens
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 NAME_WEIGHT = 1.5
 NUMBER_WEIGHT = 1.5
@@ -106,6 +109,8 @@ def term_matrix(
 ) -> sp.csr_matrix:
     """TF-IDF rows (unit length, float32) for the articles, in order. `known` gives articles'
     terms by id (from the parse cache); the others are worked out here."""
+    import scipy.sparse as sp
+
     rows = []
     for article in articles:
         found = known.get(article.id) if known is not None else None
@@ -143,6 +148,8 @@ def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
 
 def normalize_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
     """Unit-length rows; scales the data in place when the matrix is already CSR."""
+    import scipy.sparse as sp
+
     matrix = sp.csr_matrix(matrix)
     squares = sp.csr_matrix((matrix.data * matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
     norms = np.sqrt(np.asarray(squares.sum(axis=1), dtype=np.float64).ravel())

@@ -37,28 +37,48 @@ class ContentFile:
 
 
 def discover(content_dir: Path, report: Report) -> list[ContentFile]:
-    """Every file under the content folder, in a stable order; unusable ones are reported."""
+    """Every file under the content folder, in a stable order (a folder's files, then its
+    subfolders, each by name); unusable ones are reported. Works on names and directory
+    entries rather than Path objects: a warm build lists every file, 10,000 and more."""
     found: list[ContentFile] = []
     if not content_dir.is_dir():
         return found
     root = content_dir.resolve()
-    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(content_dir).as_posix()
+
+    def walk(folder: str, prefix: str, hidden: bool) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                listing = sorted(entries, key=lambda entry: entry.name)
+        except OSError as exc:
+            report.skip(prefix.rstrip("/") or ".", f"unreadable folder: {exc.strerror or exc}")
+            return
+        folders = []
+        for entry in listing:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry)
+                continue
+            rel = prefix + entry.name
             report.files_read += 1
-            if any(part.startswith(".") for part in Path(rel).parts):
+            if hidden or entry.name.startswith("."):
                 report.skip(rel, "hidden file")
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                report.skip(rel, "symlink pointing outside the content folder")
-                continue
-            suffix = path.suffix.lower()
+            if entry.is_symlink():
+                if not Path(entry.path).resolve().is_relative_to(root):
+                    report.skip(rel, "symlink pointing outside the content folder")
+                    continue
+                if entry.is_dir():
+                    report.skip(rel, "symlink to a folder (not followed)")
+                    continue
+            suffix = os.path.splitext(entry.name)[1].lower()
+            suffix = "" if suffix == "." else suffix  # as Path.suffix reads "notes."
             if suffix not in MARKDOWN_EXTENSIONS and suffix not in TEXT_EXTENSIONS:
                 report.skip(rel, f"unsupported file type {suffix!r} (use .md or .txt)")
                 continue
-            found.append(ContentFile(path, rel))
+            found.append(ContentFile(Path(entry.path), rel))
+        for entry in folders:
+            walk(entry.path, f"{prefix}{entry.name}/", hidden or entry.name.startswith("."))
+
+    walk(str(content_dir), "", False)
     return found
 
 

@@ -424,19 +424,20 @@ def _story_key(story: Story, articles: Sequence[Article], slugs: dict[str, str],
     digest (made in memory, not loaded from a file)."""
     if not all(a.digest for a in articles):
         return ""
-    parts = (
-        story.id,
-        story.title,
-        story.article_ids,
-        story.sources,
-        story.first_published,
-        story.last_updated,
-        story.related,
-        [(a.id, a.path, a.digest) for a in articles],
-        [slugs[s] for s in story.sources],
-        [links[r] for r in story.related if r in links],
-    )
-    return "story:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    # a flat tuple of strings: its repr is made in C (named tuples and datetimes repr in Python,
+    # which cost a warm build of 10,000 articles ~0.3 s)
+    parts: list[str] = [story.id, story.title, str(story.first_published), str(story.last_updated)]
+    for group in (story.article_ids, story.sources, story.related, [slugs[s] for s in story.sources]):
+        parts.append(str(len(group)))
+        parts.extend(group)
+    for a in articles:
+        parts += (a.id, a.path, a.digest)
+    for r in story.related:
+        if (link := links.get(r)) is not None:
+            parts += (link.id, link.url, link.title, str(link.first_published), str(len(link.sources)))
+            for source in link.sources:
+                parts.extend(source)
+    return "story:" + hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
 
 
 def story_context(

@@ -23,7 +23,7 @@ from sitegen.pool import map_chunks, workers
 from sitegen.progress import Advance
 from sitegen.render import StoryLink, make_environment, render_page, story_page
 from sitegen.summarize import merge_summary
-from sitegen.write import StagingOutput, safe_target
+from sitegen.write import StagingOutput, make_folder, safe_target, write_new
 
 PARALLEL_MIN = 300  # new summaries before the pool pays for itself (as for summaries alone)
 CHUNK = 40
@@ -110,7 +110,7 @@ def _run(site: _Site, task: _Task) -> _Done:
     html = render_page(env, page, site.site_dir, report)
     if html is not None:
         target = safe_target(site.root, page.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(html.encode("utf-8"))
+        make_folder(target.parent)
+        write_new(target, html.encode("utf-8"))
     fingerprint = page.fingerprint() if site.fingerprints and html is not None else ""
     return _Done(summary, page.path, html is not None, fingerprint, tuple(report.diagnostics))

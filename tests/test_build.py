@@ -258,3 +258,51 @@ def test_clustering_is_reused_only_when_nothing_it_reads_changed(tmp_path: Path)
     assert "(reused)" not in cluster_line()
     assert "Update:" in (site / "public" / "stories.json").read_text("utf-8")
     assert "(reused)" in cluster_line()
+
+
+def folder_files(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_staging_folder_kept_between_builds_never_alters_the_served_site(tmp_path: Path) -> None:
+    """Builds stage into `.public.next`, which holds the site before last and shares unchanged
+    files with the live one (hard links): writing into it must never change a file being served,
+    whatever it held before (leftovers of a killed build are swept), and the result must be the
+    site a clean build makes."""
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    kept = site / ".public.next"
+    edited = next((site / "content").rglob("*.md"))
+    original = edited.read_text("utf-8")
+
+    quiet_build(site)  # with Pagefind: its index is written into the staging folder too
+    first = public_files(site)
+    assert any(p.parts[0] == "pagefind" for p in first)
+    edited.write_text(original + "\nThe desk appended a first correction.\n", "utf-8")
+    quiet_build(site)
+    second = public_files(site)
+    assert second != first
+    assert folder_files(kept) == first  # the previous site, whole and untouched
+
+    # a killed build's leftovers in the staging folder, and a page the next build must replace
+    (kept / "stories" / "left-over").mkdir(parents=True)
+    (kept / "stories" / "left-over" / "index.html").write_text("stale")
+    (kept / "junk.html").write_text("stale")
+    # an article of another story: its page is one the last build carried over (shared with
+    # the live site), which this build must write anew, not through the link
+    story_of = {a["path"]: s["id"] for s in read_stories(site) for a in s["articles"]}
+    rel = edited.relative_to(site / "content").as_posix()
+    other = next(p for p, story in story_of.items() if story != story_of[rel])
+    (site / "content" / other).write_text(
+        (site / "content" / other).read_text("utf-8") + "\nThe desk appended a second correction.\n", "utf-8"
+    )
+    quiet_build(site, search=False)
+    third = public_files(site)
+    assert folder_files(kept) == second  # the site this build replaced, still whole
+    assert not any(p.parts[0] == "pagefind" for p in third)  # --no-search: no stale index
+
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    shutil.copy(site / "story-ids.json", clean / "story-ids.json")
+    quiet_build(clean, search=False, use_cache=False)
+    assert third == public_files(clean)
