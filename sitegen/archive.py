@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
 
+from sitegen.cache import Store
 from sitegen.cluster import Clustering
 from sitegen.config import SummaryConfig
 from sitegen.model import Archive, Article, Story, Summary
@@ -16,11 +16,6 @@ from sitegen.summarize import merge_summary, representative_title
 
 PARALLEL_MIN = 300  # stories to summarize before the worker pool pays for itself
 CHUNK = 50
-
-
-class SummaryStore(Protocol):
-    def get(self, key: str) -> Any: ...
-    def put(self, key: str, value: Any) -> None: ...
 
 
 def summary_key(members: Sequence[Article], max_words: int) -> str:
@@ -53,7 +48,7 @@ _EMPTY = Summary((), {})
 
 
 def plan_stories(
-    articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: SummaryStore | None = None
+    articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: Store | None = None
 ) -> StoryPlan:
     """`store` (the build cache, or the memory of `sitegen serve`) gives back the summary of every
     story whose members did not change: summarizing is the costliest per-story step."""
@@ -85,7 +80,7 @@ def plan_stories(
     return StoryPlan(by_id, shells, groups, keys, found, todo, config.max_words)
 
 
-def _title(members: Sequence[Article], key: str, store: SummaryStore | None) -> str:
+def _title(members: Sequence[Article], key: str, store: Store | None) -> str:
     """The story's headline, kept beside its summary: it depends on no more than the summary's
     key does, and working it out again for every story costs a warm build ~0.4 s."""
     if store is None:
@@ -98,7 +93,7 @@ def _title(members: Sequence[Article], key: str, store: SummaryStore | None) -> 
 
 
 def finish_archive(
-    plan: StoryPlan, clustering: Clustering, made: Sequence[Summary], store: SummaryStore | None = None
+    plan: StoryPlan, clustering: Clustering, made: Sequence[Summary], store: Store | None = None
 ) -> Archive:
     """The archive, given the summaries made for `plan.todo`, in order."""
     found = dict(plan.found)
@@ -116,7 +111,7 @@ def finish_archive(
 
 
 def build_archive(
-    articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: SummaryStore | None = None
+    articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: Store | None = None
 ) -> Archive:
     """Stories with their summaries; many new summaries (a clean build) are made by the pool."""
     plan = plan_stories(articles, clustering, config, store)

@@ -28,6 +28,7 @@ from sitegen.render import (
     render_page,
     source_slugs,
     story_links,
+    story_views,
     theme_dir,
 )
 from sitegen.search import SearchIndexError, index_site
@@ -117,9 +118,10 @@ def build(
             out.copy_tree(theme_dir(site_dir, config) / "static")
             out.copy_tree(site_dir / "static")
             # one page at a time, written as it is rendered: no site is ever held in memory whole
-            env = make_environment(site_dir, config)
+            env = make_environment(site_dir, config, cached=use_cache)
             advance = progress("render", None)
-            for page in plan_pages(archive, config, skip=done):
+            views = story_views(archive)
+            for page in plan_pages(archive, config, skip=done, views=views):
                 advance(1)
                 fingerprint = page.fingerprint() if use_cache else ""  # --no-cache: nothing to compare
                 if fingerprint and rendered.get(page.path) == fingerprint and out.carry(page.path):
@@ -131,7 +133,8 @@ def build(
                     if fingerprint:
                         rendered.put(page.path, fingerprint)
             note.append(f"{rendered.hits} unchanged,")
-            for rel, parts in data_files(archive, config).items():
+            entries = ParseCache.open(site_dir, salt, use_cache, report, "json")  # stories.json, a story each
+            for rel, parts in data_files(archive, config, views, entries).items():
                 out.write_parts(rel, parts)
             result.pages_written = out.files_written
             note.append(f"{out.files_written} files")
@@ -144,6 +147,7 @@ def build(
                 except SearchIndexError as exc:
                     report.error("pagefind", str(exc))
         out.commit(keep=("pagefind",) if result.search_pages is not None else ())
+        entries.save()
         rendered.save()  # only now: it describes the output folder that was just swapped in
         clustering.registry().write(site_dir / config.cluster.registry_file)
     except BaseException:

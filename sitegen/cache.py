@@ -1,8 +1,12 @@
 """The build cache: per-file parse results, and per-story summaries, keyed by content hash.
 
-Stored as one pickle under `.sitegen-cache/` in the site root. The file records the sitegen
-version, a hash of its source and a fingerprint of the settings parsing depends on; a mismatch, or a file that fails
-to load, means the cache is discarded with a note, never trusted.
+Each cache is a folder under `.sitegen-cache/` in the site root holding its entries in 16
+pickles, split by a hash of the key: a warm build after one edit rewrites the one or two
+shards whose entries changed, not the whole cache (tens of MB at 10,000 articles, ~0.5 s to
+write). Every shard records the sitegen version, a hash of its source and a fingerprint of
+the settings its entries depend on; a mismatch, or a shard that fails to load, means that
+shard is discarded with a note, never trusted. Entries are keyed by what they are made of, so
+shards saved by different builds never contradict each other.
 """
 
 from __future__ import annotations
@@ -12,19 +16,34 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sitegen import __version__
 from sitegen.diagnostics import Report
 
 CACHE_DIR = ".sitegen-cache"
-_FORMAT = 1
+
+
+class Store(Protocol):
+    """What a stage needs of a cache: the build cache, or `sitegen serve`'s memory."""
+
+    def get(self, key: str) -> Any: ...
+    def put(self, key: str, value: Any) -> None: ...
+
+
+_FORMAT = 2
+SHARDS = 16
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % SHARDS
 
 
 @functools.lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
     """A hash of sitegen's own source, so a changed parser never reads stale entries
     (a version number alone misses changes made between releases)."""
     digest = hashlib.blake2b(digest_size=12)
@@ -38,27 +57,42 @@ class ParseCache:
 
     def __init__(self, path: Path | None, fingerprint: str) -> None:
         self.path = path
-        self.stamp = (_FORMAT, __version__, _code_fingerprint(), fingerprint)
+        self.stamp = (_FORMAT, __version__, code_fingerprint(), fingerprint)
         self._old: dict[str, Any] = {}
         self._new: dict[str, Any] = {}
+        self._loaded: set[int] = set()  # shards read from disk, each still as saved
         self.hits = 0
 
     @classmethod
     def open(cls, site_dir: Path, fingerprint: str, enabled: bool, report: Report, name: str = "parse") -> ParseCache:
-        """The cache file `.sitegen-cache/<name>.pickle`: parse results, or summaries."""
-        cache = cls(site_dir / CACHE_DIR / f"{name}.pickle" if enabled else None, fingerprint)
-        if cache.path is None or not cache.path.exists():
+        """The cache folder `.sitegen-cache/<name>/`: parse results, summaries, fingerprints."""
+        folder = site_dir / CACHE_DIR / name
+        cache = cls(folder if enabled else None, fingerprint)
+        if cache.path is None:
             return cache
-        try:
-            with cache.path.open("rb") as fh:
-                stamp, entries = pickle.load(fh)
-        except Exception as exc:  # noqa: BLE001 - any unreadable cache is simply discarded
-            report.note(f"{CACHE_DIR}/{name}.pickle", f"build cache unreadable ({exc.__class__.__name__}); discarded")
+        legacy = folder.with_suffix(".pickle")  # one file per cache, before shards
+        if legacy.is_file():
+            legacy.unlink(missing_ok=True)
+        if not folder.is_dir():
             return cache
-        if stamp != cache.stamp or not isinstance(entries, dict):
-            report.note(f"{CACHE_DIR}/{name}.pickle", "build cache from another version or settings; discarded")
-            return cache
-        cache._old = entries
+        problems: set[str] = set()
+        for shard in range(SHARDS):
+            path = folder / f"{shard:02d}.pickle"
+            if not path.is_file():
+                continue
+            try:
+                with path.open("rb") as fh:
+                    stamp, entries = pickle.load(fh)
+            except Exception as exc:  # noqa: BLE001 - any unreadable shard is simply discarded
+                problems.add(f"build cache unreadable ({exc.__class__.__name__}); discarded")
+                continue
+            if stamp != cache.stamp or not isinstance(entries, dict):
+                problems.add("build cache from another version or settings; discarded")
+                continue
+            cache._old.update(entries)
+            cache._loaded.add(shard)
+        for problem in sorted(problems):
+            report.note(f"{CACHE_DIR}/{name}", problem)
         return cache
 
     def get(self, key: str) -> Any:
@@ -80,15 +114,38 @@ class ParseCache:
         self._old, self._new = self._new, {}
 
     def save(self) -> None:
-        """Write atomically, so a killed build never leaves a half-written cache behind."""
+        """Write the shards whose entries changed, each atomically, so a killed build never
+        leaves a half-written shard behind."""
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-")
+        old: list[set[str]] = [set() for _ in range(SHARDS)]
+        new: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for key in self._old:
+            old[_shard(key)].add(key)
+        changed = [shard not in self._loaded for shard in range(SHARDS)]
+        for key, value in self._new.items():
+            shard = _shard(key)
+            new[shard][key] = value
+            before = self._old.get(key, _MISSING)
+            if before is not value and not (isinstance(value, str) and before == value):
+                changed[shard] = True
+        if self.path.is_file() or self.path.is_symlink():
+            self.path.unlink()
+        self.path.mkdir(parents=True, exist_ok=True)
+        for shard in range(SHARDS):
+            if changed[shard] or old[shard] != new[shard].keys():
+                self._write(self.path / f"{shard:02d}.pickle", new[shard])
+                self._loaded.add(shard)
+
+    def _write(self, path: Path, entries: dict[str, Any]) -> None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".shard-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((self.stamp, self._new), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+                pickle.dump((self.stamp, entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+_MISSING = object()

@@ -129,7 +129,7 @@ class LiveSite:
             self._summaries.put(summary_key(members, self.config.summary.max_words), story.summary)
         self._summaries.next_round()
         # ready for the first edit: the templates compiled
-        self._env = make_environment(self.site_dir, self.config)
+        self._env = make_environment(self.site_dir, self.config, cached=True)
         for template in templates:
             self._env.get_template(template)
         return result.pages_written
@@ -142,7 +142,7 @@ class LiveSite:
         self._summaries.next_round()
 
         if self._env is None or rerender_all:
-            self._env = make_environment(self.site_dir, config)
+            self._env = make_environment(self.site_dir, config, cached=True)
         env = self._env
         written = 0
         planned: set[str] = set()

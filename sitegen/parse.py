@@ -6,8 +6,8 @@ import html
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from sentencex import segment
 
 from sitegen.diagnostics import Report
@@ -15,9 +15,20 @@ from sitegen.language import detect_language
 from sitegen.load import parse_date
 from sitegen.model import Article, RawDocument
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 # Raw HTML in articles is escaped, not passed through: article text is untrusted.
 # markdown-it also refuses javascript:, vbscript:, file: and data: link targets.
-_markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """Made on first use: a warm build that parses nothing never imports markdown-it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
 
 _TITLE_MAX = 110
 _SPACE = re.compile(r"\s+")
@@ -103,7 +114,8 @@ def derive_title(sentences: tuple[str, ...]) -> str:
 
 def render_markdown(body: str) -> tuple[str, list[str]]:
     """HTML for the page and the plain text of each paragraph for sentence splitting."""
-    tokens = _markdown.parse(body)
+    markdown = _markdown()
+    tokens = markdown.parse(body)
     paragraphs: list[str] = []
     for i, token in enumerate(tokens):
         if token.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
@@ -115,7 +127,7 @@ def render_markdown(body: str) -> tuple[str, list[str]]:
             text = _SPACE.sub(" ", text).strip()
             if text:
                 paragraphs.append(text)
-    return _markdown.renderer.render(tokens, _markdown.options, {}), paragraphs
+    return markdown.renderer.render(tokens, markdown.options, {}), paragraphs
 
 
 def plain_paragraphs(body: str) -> list[str]:

@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 from slugify import slugify
 
+from sitegen.cache import CACHE_DIR, Store, code_fingerprint
 from sitegen.config import ConfigError, SiteConfig
 from sitegen.diagnostics import Report
 from sitegen.model import Archive, Article, Story
@@ -75,6 +76,13 @@ class StoryLink(NamedTuple):
     title: str
     first_published: datetime | None
     sources: list[SourceLink]
+    key: str  # the fields above as text: what a linking page's key hashes of it
+
+
+def story_link(story: Story, slugs: dict[str, str]) -> StoryLink:
+    sources = source_links(story.sources, slugs)
+    fields = (story.id, story.url, story.title, str(story.first_published), *(f for s in sources for f in s))
+    return StoryLink(story.id, story.url, story.title, story.first_published, sources, repr(fields))
 
 
 class SummaryLine(NamedTuple):
@@ -159,13 +167,23 @@ def theme_dir(site_dir: Path, config: SiteConfig) -> Path:
     raise ConfigError(f"sitegen.toml: theme {config.theme!r} not found in themes/ or among bundled themes")
 
 
-def make_environment(site_dir: Path, config: SiteConfig) -> jinja2.Environment:
+def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -> jinja2.Environment:
+    """The theme's templates under the site's own; `cached` keeps compiled templates in the build
+    cache (Jinja2 checks each against its source), which spares a warm build compiling them."""
     loaders = [
         jinja2.FileSystemLoader(site_dir / "templates"),
         jinja2.FileSystemLoader(theme_dir(site_dir, config) / "templates"),
     ]
+    bytecode = None
+    if cached:
+        folder = site_dir / CACHE_DIR / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        # named by sitegen's code: the options below shape the compiled code, and Jinja2's key is
+        # only the template's name and source
+        bytecode = jinja2.FileSystemBytecodeCache(str(folder), f"{code_fingerprint()}-%s.cache")
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -255,7 +273,7 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
         first_source=articles[0].source,
         lead=_lead(story),
         article_count=len(articles),
-        key=_story_key(story, articles, slugs, {}),
+        key=_view_key(story, articles, slugs),
     )
 
 
@@ -279,23 +297,33 @@ def article_anchor(article: Article) -> str:
 
 
 def story_links(stories: Iterable[Story], slugs: dict[str, str]) -> dict[str, StoryLink]:
-    return {s.id: StoryLink(s.id, s.url, s.title, s.first_published, source_links(s.sources, slugs)) for s in stories}
+    return {s.id: story_link(s, slugs) for s in stories}
 
 
-def plan_pages(archive: Archive, config: SiteConfig, skip: Container[str] = ()) -> Iterator[Page]:
+def story_views(archive: Archive) -> dict[str, StoryView]:
+    """Every story as list pages, feeds and stories.json show it, by story id."""
+    slugs = source_slugs(archive.articles.values())
+    return {s.id: story_view(archive, s, slugs) for s in archive.stories.values()}
+
+
+def plan_pages(
+    archive: Archive, config: SiteConfig, skip: Container[str] = (), views: dict[str, StoryView] | None = None
+) -> Iterator[Page]:
     """Every HTML, XML and JSON page of the site, in a deterministic order; story pages whose
-    path is in `skip` were written already (by `sitegen.story_pages`) and are left out."""
+    path is in `skip` were written already (by `sitegen.story_pages`) and are left out. `views`
+    as `story_views` makes them, when the caller has them already."""
     slugs = source_slugs(archive.articles.values())
     stories = list(archive.stories.values())
-    views = {s.id: story_view(archive, s, slugs) for s in stories}
+    views = views if views is not None else story_views(archive)
 
     for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
-        yield Page(path, "index.html", {"pager": pager, "stories": pager["items"]})
+        key = _list_key("index.html", pager, [v.key for v in pager["items"]])
+        yield Page(path, "index.html", {"pager": pager, "stories": pager["items"]}, key=key)
 
     links = story_links(stories, slugs)
     for story in stories:
         if f"{story.url}index.html" not in skip:
-            yield story_page(story, archive.story_articles(story), slugs, links)
+            yield story_page(story, archive.story_articles(story), slugs, links, views[story.id].key)
 
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in archive.articles.values():
@@ -316,7 +344,20 @@ def plan_pages(archive: Archive, config: SiteConfig, skip: Container[str] = ()) 
         first = f"sources/{slugs[name]}/"
         source_rows.append({"name": name, "url": first, "count": len(source_articles)})
         for path, pager in paginate(rows, config.stories_per_page, first):
-            yield Page(path, "source.html", {"source": name, "pager": pager, "rows": pager["items"]})
+            parts = [name]
+            for row in pager["items"]:
+                a = row["article"]
+                parts += (
+                    a.id,
+                    a.path,
+                    a.digest,
+                    str(row["date"]),
+                    str(row["undated"]),
+                    row["story"].key,
+                    row["anchor"],
+                )
+            key = _list_key("source.html", pager, parts)
+            yield Page(path, "source.html", {"source": name, "pager": pager, "rows": pager["items"]}, key=key)
     yield Page("sources/index.html", "sources.html", {"sources": source_rows})
 
     months: dict[tuple[int, int], list[StoryView]] = defaultdict(list)
@@ -332,11 +373,18 @@ def plan_pages(archive: Archive, config: SiteConfig, skip: Container[str] = ()) 
         first = f"archive/{year:04d}/{month:02d}/"
         month_rows.append({"year": year, "label": label, "url": first, "count": len(items)})
         for path, pager in paginate(items, config.stories_per_page, first):
-            yield Page(path, "archive_list.html", {"heading": label, "pager": pager, "stories": pager["items"]})
+            key = _list_key("archive_list.html", pager, [label, *(v.key for v in pager["items"])])
+            yield Page(
+                path, "archive_list.html", {"heading": label, "pager": pager, "stories": pager["items"]}, key=key
+            )
     if undated:
         for path, pager in paginate(undated, config.stories_per_page, "archive/undated/"):
+            key = _list_key("archive_list.html", pager, ["Undated stories", *(v.key for v in pager["items"])])
             yield Page(
-                path, "archive_list.html", {"heading": "Undated stories", "pager": pager, "stories": pager["items"]}
+                path,
+                "archive_list.html",
+                {"heading": "Undated stories", "pager": pager, "stories": pager["items"]},
+                key=key,
             )
     yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
 
@@ -352,15 +400,31 @@ def plan_pages(archive: Archive, config: SiteConfig, skip: Container[str] = ()) 
     yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap})
 
 
+def _list_key(template: str, pager: dict[str, Any], parts: list[str]) -> str:
+    """A list page's context hashed from its items' keys (stories by their view's key, articles by
+    their file digest) without pickling it: a warm build asks this of some 800 pages at 10,000
+    articles. "" when an item has no key (made in memory): the page is fingerprinted whole."""
+    if not all(parts):
+        return ""
+    head = (template, str(pager["number"]), str(pager["count"]), str(pager["prev"]), str(pager["next"]))
+    return "list:" + hashlib.blake2b(repr((*head, *parts)).encode(), digest_size=16).hexdigest()
+
+
 def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:
     return (date is None, -date.timestamp() if date else 0.0, key)
 
 
-def data_files(archive: Archive, config: SiteConfig) -> dict[str, Iterable[str]]:
+def data_files(
+    archive: Archive,
+    config: SiteConfig,
+    views: dict[str, StoryView] | None = None,
+    store: Store | None = None,
+) -> dict[str, Iterable[str]]:
     """The files that are not pages, as the pieces of their text: the archive as JSON, and
     Netlify's redirects when there are any. Pieces, so a large archive's JSON is written a story
-    at a time instead of being held whole (at 100,000 articles it runs to hundreds of MB)."""
-    files: dict[str, Iterable[str]] = {"stories.json": stories_json(archive, config)}
+    at a time instead of being held whole (at 100,000 articles it runs to hundreds of MB).
+    With `views` and a `store`, each story's JSON is kept under its view's key and reused."""
+    files: dict[str, Iterable[str]] = {"stories.json": stories_json(archive, config, views, store)}
     if archive.redirects:
         files["_redirects"] = [netlify_redirects(archive, config)]
     return files
@@ -406,7 +470,9 @@ def delay(first: datetime | None, then: datetime | None) -> str:
     return f"+{round(hours)} h" if hours < 48 else f"+{round(hours / 24)} d"
 
 
-def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> Page:
+def story_page(
+    story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink], view_key: str = ""
+) -> Page:
     """A story's page from the story, its articles (oldest first) and the links to the others:
     nothing else of the archive, so a worker that has just summarized it can render it."""
     path = f"{story.url}index.html"
@@ -414,29 +480,37 @@ def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str],
         path,
         "story.html",
         make=lambda: story_context(story, articles, slugs, links),
-        key=_story_key(story, articles, slugs, links),
+        key=_story_key(story, articles, slugs, links, view_key),
     )
 
 
-def _story_key(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> str:
-    """Everything `story_context` reads, hashed without building it. An article stands for all its
+def _story_key(
+    story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink], base: str = ""
+) -> str:
+    """Everything `story_context` reads, hashed without building it: `base` (the story's view
+    key, worked out here unless given) and the stories it links to. An article stands for all its
     fields by its digest; the summary is made from the articles alone. "" when an article has no
     digest (made in memory, not loaded from a file)."""
+    base = base or _view_key(story, articles, slugs)
+    linked = [links[r] for r in story.related if r in links]
+    if not base or not linked:
+        return base
+    parts = (base, *(link.key for link in linked))
+    return "story:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _view_key(story: Story, articles: Sequence[Article], slugs: dict[str, str]) -> str:
+    """The story and its articles hashed: what its view, its page without links and its entry in
+    stories.json are made of. A flat tuple of strings, whose repr is made in C (named tuples and
+    datetimes repr in Python, which cost a warm build of 10,000 articles ~0.3 s)."""
     if not all(a.digest for a in articles):
         return ""
-    # a flat tuple of strings: its repr is made in C (named tuples and datetimes repr in Python,
-    # which cost a warm build of 10,000 articles ~0.3 s)
     parts: list[str] = [story.id, story.title, str(story.first_published), str(story.last_updated)]
     for group in (story.article_ids, story.sources, story.related, [slugs[s] for s in story.sources]):
         parts.append(str(len(group)))
         parts.extend(group)
     for a in articles:
         parts += (a.id, a.path, a.digest)
-    for r in story.related:
-        if (link := links.get(r)) is not None:
-            parts += (link.id, link.url, link.title, str(link.first_published), str(len(link.sources)))
-            for source in link.sources:
-                parts.extend(source)
     return "story:" + hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
 
 
@@ -471,11 +545,22 @@ def story_context(
     }
 
 
-def stories_json(archive: Archive, config: SiteConfig) -> Iterator[str]:
+def stories_json(
+    archive: Archive,
+    config: SiteConfig,
+    views: dict[str, StoryView] | None = None,
+    store: Store | None = None,
+) -> Iterator[str]:
     """The machine-readable archive, a story at a time; its schema is documented in the README
-    and kept stable."""
+    and kept stable. A story's entry is made from what its view's key hashes (and the settings),
+    so with a `store` an unchanged story's entry is reused, not encoded again."""
     yield '{"stories":['
     for n, story in enumerate(archive.stories.values()):
+        key = views[story.id].key if views is not None and store is not None else ""
+        text = store.get(key) if key and store is not None else None
+        if isinstance(text, str):
+            yield ("," if n else "") + text
+            continue
         entry = {
             "id": story.id,
             "url": config.site_url + story.url,
@@ -501,7 +586,10 @@ def stories_json(archive: Archive, config: SiteConfig) -> Iterator[str]:
             ],
         }
         # compact: with `indent` the json module falls back from its C encoder to Python (10x slower)
-        yield ("," if n else "") + json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        if key and store is not None:
+            store.put(key, text)
+        yield ("," if n else "") + text
     yield "]}"
 
 

@@ -103,7 +103,7 @@ def _run(site: _Site, task: _Task) -> _Done:
     env = _environments.get(key)
     if env is None:
         _environments.clear()
-        env = _environments[key] = make_environment(site.site_dir, site.config)
+        env = _environments[key] = make_environment(site.site_dir, site.config, cached=site.fingerprints)
     summary = merge_summary(task.members, site.config.summary.max_words)
     page = story_page(replace(task.shell, summary=summary), task.members, site.slugs, task.links)
     report = Report()

@@ -38,7 +38,12 @@ except ImportError:  # Windows: no kept folder, each build stages afresh
 
 
 def safe_target(root: Path, rel: str) -> Path:
-    """The path of `rel` under `root`; ValueError for any path that would leave it.
+    """The path of `rel` under `root`; ValueError for any path that would leave it."""
+    return root / _checked(rel)
+
+
+def _checked(rel: str) -> str:
+    """`rel` normalised; ValueError for any path that would leave the folder it is under.
 
     Checked on the text of the path: the staging folder is ours and holds no symlinks (static
     files are copied, links followed), so asking the disk about every folder of every path
@@ -46,10 +51,10 @@ def safe_target(root: Path, rel: str) -> Path:
     norm = posixpath.normpath(rel) if rel else "."
     if "\0" in rel or norm.startswith("/") or norm in (".", "..") or norm.startswith("../"):
         raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-    return root / norm
+    return norm
 
 
-def write_new(path: Path, data: bytes) -> None:
+def write_new(path: str | Path, data: bytes) -> None:
     """Write a file as a new inode: the old one may be a hard link to a page being served."""
     _clear(path)
     with open(path, "wb") as fh:
@@ -67,14 +72,14 @@ def make_folder(path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
 
 
-def _clear(path: Path) -> None:
+def _clear(path: str | Path) -> None:
     """Nothing at `path`: no file (nor a folder where a file goes)."""
     try:
         os.unlink(path)
     except FileNotFoundError:
         pass
     except (IsADirectoryError, PermissionError):
-        if not path.is_dir() or path.is_symlink():
+        if not os.path.isdir(path) or os.path.islink(path):
             raise
         shutil.rmtree(path)
 
@@ -93,48 +98,51 @@ class StagingOutput:
             self.root.mkdir(parents=True)
         self.files_written = 0
         self.produced: set[str] = set()  # every file this build put in the folder, by rel path
-        self._folders: set[Path] = {self.root}  # made (or found) already: one mkdir per folder
+        # plain strings, not Paths: a warm build claims thousands of files
+        self._root = str(self.root)
+        self._live = str(output_dir)
+        self._folders: set[str] = {"."}  # made (or found) already, by rel path: one mkdir each
 
     def target(self, rel: str) -> Path:
         return safe_target(self.root, rel)
 
-    def _folder_for(self, path: Path) -> None:
-        if path.parent not in self._folders:
-            make_folder(path.parent)
-            self._folders.add(path.parent)
-
-    def _claim(self, rel: str) -> Path:
-        path = self.target(rel)
-        self._folder_for(path)
-        self.produced.add(posixpath.normpath(rel))
-        self.files_written += 1
-        return path
+    def _claim(self, norm: str) -> str:
+        """The staging path of checked `norm`, its folder made; counted as produced."""
+        folder = posixpath.dirname(norm) or "."
+        if folder not in self._folders:
+            make_folder(Path(self._root, folder))
+            self._folders.add(folder)
+        if norm not in self.produced:
+            self.produced.add(norm)
+            self.files_written += 1
+        return f"{self._root}/{norm}"
 
     def write_text(self, rel: str, text: str) -> None:
-        write_new(self._claim(rel), text.encode("utf-8"))
+        write_new(self._claim(_checked(rel)), text.encode("utf-8"))
 
     def write_parts(self, rel: str, parts: Iterable[str]) -> None:
         """A file written piece by piece: never held whole."""
-        path = self._claim(rel)
+        path = self._claim(_checked(rel))
         _clear(path)
         with open(path, "w", encoding="utf-8") as fh:
             fh.writelines(parts)
 
     def adopt(self, rel: str) -> None:
         """Count a file another process wrote into the staging folder (with `write_new`)."""
-        self._claim(rel)
+        self._claim(_checked(rel))
 
     def carry(self, rel: str) -> bool:
         """Bring `rel` over unchanged from the current output folder (a hard link, else a copy);
         False when there is no such file to bring. Free when the kept folder has it already."""
-        source = self.output_dir / rel
+        norm = _checked(rel)
+        source = f"{self._live}/{norm}"
         try:
             found = os.stat(source)
         except OSError:
             return False
         if not stat.S_ISREG(found.st_mode):
             return False
-        path = self._claim(rel)
+        path = self._claim(norm)
         try:
             here = os.stat(path)
         except FileNotFoundError:
@@ -156,12 +164,7 @@ class StagingOutput:
         for folder, _, files in os.walk(source, followlinks=True):
             for name in files:
                 from_path = Path(folder) / name
-                rel = from_path.relative_to(source).as_posix()
-                path = self.target(rel)
-                self._folder_for(path)
-                if posixpath.normpath(rel) not in self.produced:
-                    self.produced.add(posixpath.normpath(rel))
-                    self.files_written += 1
+                path = self._claim(_checked(from_path.relative_to(source).as_posix()))
                 _clear(path)
                 shutil.copy2(from_path, path)
 

@@ -258,6 +258,9 @@ def test_clustering_is_reused_only_when_nothing_it_reads_changed(tmp_path: Path)
     assert "(reused)" not in cluster_line()
     assert "Update:" in (site / "public" / "stories.json").read_text("utf-8")
     assert "(reused)" in cluster_line()
+    warm = public_files(site)  # every page that shows the headline was made again: as a clean build
+    cluster_line(use_cache=False)
+    assert public_files(site) == warm
 
 
 def folder_files(folder: Path) -> dict[Path, bytes]:
@@ -306,3 +309,27 @@ def test_staging_folder_kept_between_builds_never_alters_the_served_site(tmp_pat
     shutil.copy(site / "story-ids.json", clean / "story-ids.json")
     quiet_build(clean, search=False, use_cache=False)
     assert third == public_files(clean)
+
+
+def test_build_cache_rewrites_only_changed_shards_and_discards_a_corrupt_one(tmp_path: Path) -> None:
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    quiet_build(site, search=False)
+    clean = public_files(site)
+    shards = sorted((site / ".sitegen-cache" / "parse").glob("*.pickle"))
+    assert len(shards) == 16
+    written = {p: p.stat().st_mtime_ns for p in shards}
+
+    edited = next((site / "content").rglob("*.md"))
+    edited.write_text(edited.read_text("utf-8") + "\nOne more line from the desk.\n", "utf-8")
+    quiet_build(site, search=False)
+    rewritten = [p for p in shards if p.stat().st_mtime_ns != written[p]]
+    assert 1 <= len(rewritten) <= 2  # the edited file's new entry, and its old one dropped
+
+    max(shards, key=lambda p: p.stat().st_size).write_bytes(b"not a pickle")
+    result = quiet_build(site, search=False)
+    assert any("build cache unreadable" in d.message for d in result.report.diagnostics)
+    assert result.cache_hits < result.report.articles_published  # that shard's files parsed again
+    edited.write_text(edited.read_text("utf-8").replace("\nOne more line from the desk.\n", ""), "utf-8")
+    quiet_build(site, search=False)
+    assert public_files(site) == clean
