@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -44,6 +46,13 @@ def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     return Loaded(article, tuple(report.diagnostics), tuple(report.skipped), terms, detected)
 
 
+# Each file's digest by its path, size, times and inode, as the last build found them: a file
+# whose stat is unchanged is not read again (reading and hashing 10,000 files costs a warm build
+# ~0.4 s; a stat ~0.01 ms). As in git's index, only files last changed over two seconds before a
+# build began are recorded, so a write in the same clock tick as a build's read is never missed;
+# the change time (ctime) also catches tools that put an old modification time back.
+_FILE_INDEX = "files|"
+
 PARALLEL_MIN = 400  # uncached files below this count parse in this process: a pool costs ~1 s to start
 CHUNK = 100  # files per task: big enough to amortise pickling, small enough to balance the workers
 
@@ -59,13 +68,25 @@ def load_articles(
     """
     results: list[Loaded | None] = []
     misses: list[tuple[int, ContentFile, str]] = []
+    known = cache.get(_FILE_INDEX, count=False)
+    known = known if isinstance(known, dict) else {}
+    index: dict[str, tuple[tuple[int, ...], str]] = {}
+    settled = time.time_ns() - 2_000_000_000
     for file in discover(content_dir, report):
         try:
-            data = file.path.read_bytes()
+            found = os.stat(file.path)
+            stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+            entry = known.get(file.rel)
+            if entry is not None and entry[0] == stamp:
+                key = entry[1]  # unchanged since a build read it: not read again
+            else:
+                with open(file.path, "rb") as fh:
+                    key = file_digest(file, fh.read())
         except OSError as exc:
             report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
             continue
-        key = file_digest(file, data)
+        if max(found.st_mtime_ns, found.st_ctime_ns) < settled:
+            index[file.rel] = (stamp, key)
         loaded = cache.get(key)
         if not isinstance(loaded, Loaded):
             misses.append((len(results), file, key))  # not the bytes: whoever parses reads them again
@@ -77,6 +98,7 @@ def load_articles(
     for (slot, _, key), loaded in zip(misses, parsed, strict=True):
         cache.put(key, loaded)
         results[slot] = loaded
+    cache.put(_FILE_INDEX, index)
     articles: list[Article] = []
     terms: dict[str, ArticleTerms] = {}  # by path: ids are only final after dedupe_ids
     for loaded in results:
@@ -101,7 +123,8 @@ def _load_chunk(chunk: list[tuple[ContentFile, SiteConfig]]) -> list[Loaded]:
     result = []
     for file, config in chunk:
         try:
-            data = file.path.read_bytes()
+            with open(file.path, "rb") as fh:
+                data = fh.read()
         except OSError as exc:  # gone since it was hashed
             result.append(Loaded(None, (), (Skipped(file.rel, f"unreadable: {exc.strerror or exc}"),)))
             continue

@@ -214,7 +214,8 @@ def _cluster_inputs(
     digest = hashlib.blake2b(repr(config.cluster).encode(), digest_size=16)
     for a in articles:
         digest.update(repr((a.id, a.date, a.title, a.title_derived, a.story)).encode())
-        digest.update(terms[a.id].ids.tobytes() + terms[a.id].weights.tobytes())
+        digest.update(terms[a.id].id_bytes)
+        digest.update(terms[a.id].weight_bytes)
     return digest
 
 

@@ -95,10 +95,12 @@ class ParseCache:
             report.note(f"{CACHE_DIR}/{name}", problem)
         return cache
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, *, count: bool = True) -> Any:
+        """The entry, kept for the next build; `count` it among the hits (entries that are not
+        one item's result, such as the load stage's file index, are not counted)."""
         value = self._old.get(key)
         if value is not None:
-            self.hits += 1
+            self.hits += count
             self._new[key] = value
         return value
 

@@ -34,10 +34,19 @@ class ArticleTerms:
     article is parsed (in the worker pool on a clean build) and cached with it, so the cluster
     stage never tokenises, and never looks a term up: a term is known by a 64-bit hash of it
     (two of a few million terms sharing one is a one-in-a-million chance, and would only merge
-    two columns)."""
+    two columns). Kept as bytes, viewed as arrays: 10,000 articles' arrays took 0.2 s to
+    unpickle, their bytes 0.01 s."""
 
-    ids: np.ndarray  # uint64 hash of each term
-    weights: np.ndarray  # float32, one per term
+    id_bytes: bytes  # uint64 hash of each term
+    weight_bytes: bytes  # float32, one per term
+
+    @property
+    def ids(self) -> np.ndarray:
+        return np.frombuffer(self.id_bytes, dtype=np.uint64)
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.frombuffer(self.weight_bytes, dtype=np.float32)
 
 
 def term_id(text: str) -> int:
@@ -101,7 +110,8 @@ def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
             if entry is not None:
                 sums[entry[0]] = sums.get(entry[0], 0.0) + entry[1] * factor * count
     ids = np.fromiter(sums.keys(), dtype=np.uint64, count=len(sums))
-    return ArticleTerms(ids, np.fromiter(sums.values(), dtype=np.float32, count=len(sums)))
+    weights = np.fromiter(sums.values(), dtype=np.float32, count=len(sums))
+    return ArticleTerms(ids.tobytes(), weights.tobytes())
 
 
 def term_matrix(
@@ -118,7 +128,7 @@ def term_matrix(
     if not rows:
         return sp.csr_matrix((0, 1), dtype=np.float32)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(r.ids) for r in rows], out=indptr[1:])
+    np.cumsum([len(r.id_bytes) // 8 for r in rows], out=indptr[1:])
     # columns: the distinct term hashes, in hash order; found by binary search, a slice at a time,
     # so no index array wider than the int32 result is ever made whole (100,000 articles hold
     # some 27 million terms)

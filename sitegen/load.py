@@ -30,10 +30,17 @@ _INLINE_DATE = re.compile(
 
 @dataclass(frozen=True)
 class ContentFile:
-    """A file found under the content folder; `rel` uses forward slashes."""
+    """A file found under the content folder; `rel` uses forward slashes. `path` is text, not
+    a Path: a build lists every file, 10,000 and more."""
 
-    path: Path
+    path: str
     rel: str
+
+    @property
+    def suffix(self) -> str:
+        """As Path.suffix reads it, lower-cased ("notes." has none)."""
+        suffix = os.path.splitext(self.path)[1].lower()
+        return "" if suffix == "." else suffix
 
 
 def discover(content_dir: Path, report: Report) -> list[ContentFile]:
@@ -69,12 +76,11 @@ def discover(content_dir: Path, report: Report) -> list[ContentFile]:
                 if entry.is_dir():
                     report.skip(rel, "symlink to a folder (not followed)")
                     continue
-            suffix = os.path.splitext(entry.name)[1].lower()
-            suffix = "" if suffix == "." else suffix  # as Path.suffix reads "notes."
-            if suffix not in MARKDOWN_EXTENSIONS and suffix not in TEXT_EXTENSIONS:
-                report.skip(rel, f"unsupported file type {suffix!r} (use .md or .txt)")
+            file = ContentFile(entry.path, rel)
+            if file.suffix not in MARKDOWN_EXTENSIONS and file.suffix not in TEXT_EXTENSIONS:
+                report.skip(rel, f"unsupported file type {file.suffix!r} (use .md or .txt)")
                 continue
-            found.append(ContentFile(Path(entry.path), rel))
+            found.append(file)
         for entry in folders:
             walk(entry.path, f"{prefix}{entry.name}/", hidden or entry.name.startswith("."))
 
@@ -107,7 +113,7 @@ def read_document(file: ContentFile, data: bytes, max_bytes: int, report: Report
     if not text.strip():
         report.skip(file.rel, "empty file")
         return None
-    if file.path.suffix.lower() in MARKDOWN_EXTENSIONS:
+    if file.suffix in MARKDOWN_EXTENSIONS:
         return split_front_matter(file.rel, text, report)
     return split_inline_date(file.rel, text)
 

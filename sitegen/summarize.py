@@ -249,7 +249,7 @@ def summarize_files(
         # it is named by its file name, which makes each file its own source
         resolved = path.resolve()
         rel = resolved.relative_to(content_dir).as_posix() if resolved.is_relative_to(content_dir) else path.name
-        file = ContentFile(path, rel)
+        file = ContentFile(str(path), rel)
         try:
             loaded = load_file(file, path.read_bytes(), config)
         except OSError as exc:

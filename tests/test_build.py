@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -333,3 +335,31 @@ def test_build_cache_rewrites_only_changed_shards_and_discards_a_corrupt_one(tmp
     edited.write_text(edited.read_text("utf-8").replace("\nOne more line from the desk.\n", ""), "utf-8")
     quiet_build(site, search=False)
     assert public_files(site) == clean
+
+
+def test_unchanged_files_are_not_read_again_and_a_changed_one_always_is(tmp_path: Path, monkeypatch) -> None:
+    """A warm build trusts a file's recorded stat (size, times, inode) instead of reading it, but
+    only for files settled before the build that recorded them: a same-size edit whose
+    modification time was put back is still seen, through its change time."""
+    import sitegen.articles
+
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    edited = next((site / "content").rglob("*.md"))
+    time.sleep(2.1)  # older than the two seconds a file must have settled for to be recorded
+    quiet_build(site, search=False)  # reads everything, records the settled files
+
+    reads: list[str] = []
+    digest = sitegen.articles.file_digest
+    monkeypatch.setattr(sitegen.articles, "file_digest", lambda f, data: reads.append(f.rel) or digest(f, data))
+    quiet_build(site, search=False)
+    assert reads == []
+
+    text = edited.read_text("utf-8")
+    before = edited.stat()
+    edited.write_text(text.replace("the", "tha", 1), "utf-8")  # same size
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert edited.stat().st_size == before.st_size and edited.stat().st_mtime_ns == before.st_mtime_ns
+    quiet_build(site, search=False)
+    assert set(reads) == {edited.relative_to(site / "content").as_posix()}  # hashed, then parsed
+    assert "tha" in (site / "public" / "stories.json").read_text("utf-8") or text.count("the") == 0
