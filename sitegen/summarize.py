@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -78,20 +79,43 @@ class _Fact:
     articles: frozenset[int]
 
 
-def _vectors(texts: Sequence[list[str]]) -> np.ndarray:
-    """Sentence-level TF-IDF (each sentence a document, as LexRank does), rows L2-normalised."""
-    vocab: dict[str, int] = {}
-    cols = np.fromiter([vocab.setdefault(t, len(vocab)) for terms in texts for t in terms], dtype=np.int64)
+def _vectors(texts: Sequence[np.ndarray]) -> np.ndarray:
+    """Sentence-level TF-IDF (each sentence a document, as LexRank does), rows L2-normalised;
+    `texts` are the sentences' term ids (`_term_ids`). Worked out on the nonzero cells only, then
+    placed in a dense matrix for the products: a story's ~100 sentences span ~1,000 terms, and
+    whole-matrix arithmetic cost ten times more."""
+    flat = np.concatenate(texts) if texts else np.zeros(0, dtype=np.int64)
+    _, cols = np.unique(flat, return_inverse=True)
     rows = np.repeat(np.arange(len(texts)), [len(terms) for terms in texts])
-    width = max(len(vocab), 1)
-    matrix = np.bincount(rows * width + cols, minlength=len(texts) * width).reshape(len(texts), width).astype(float)
-    df = (matrix > 0).sum(axis=0)
-    matrix = np.where(matrix > 0, 1.0 + np.log(np.maximum(matrix, 1.0)), 0.0)
-    matrix *= np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    width = max(int(cols.max()) + 1 if len(cols) else 0, 1)
+    cells, counts = np.unique(rows * width + cols, return_counts=True)
+    row, col = np.divmod(cells, width)
+    df = np.bincount(col, minlength=width)
+    values = (1.0 + np.log(counts)) * (np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0)[col]
+    norms = np.sqrt(np.bincount(row, weights=values * values, minlength=len(texts)))
     norms[norms == 0] = 1.0
-    result: np.ndarray = matrix / norms
+    result = np.zeros((len(texts), width))
+    result[row, col] = values / norms[row]
     return result
+
+
+_TERM_IDS: dict[str, int] = {}  # index term → a number, per process
+_MAX_TERMS = 2_000_000  # bounded: an endless vocabulary must not grow memory forever
+
+
+def _term_ids(text: str, lang: str) -> np.ndarray:
+    """A sentence's index terms as numbers, once per text: wire copy repeats sentences word for
+    word across a story's variants, and numbers make the vectors without a vocabulary of strings."""
+    if len(_TERM_IDS) > _MAX_TERMS:
+        _TERM_IDS.clear()
+        _sentence_ids.cache_clear()
+    return _sentence_ids(text, lang)
+
+
+@lru_cache(maxsize=100_000)
+def _sentence_ids(text: str, lang: str) -> np.ndarray:
+    ids = [_TERM_IDS.setdefault(t, len(_TERM_IDS)) for t in index_terms(text, lang)]
+    return np.array(ids, dtype=np.int64)
 
 
 def _align(sentences: list[_Sentence], sim: np.ndarray) -> list[_Fact]:
@@ -130,15 +154,16 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     ]
     if not sentences:
         return Summary((), {a.id: () for a in articles})
-    terms = [index_terms(s.text, articles[s.article].lang) for s in sentences]
+    terms = [_term_ids(s.text, articles[s.article].lang) for s in sentences]
     vectors = _vectors(terms)
     sim = vectors @ vectors.T
     facts = _align(sentences, sim)
 
     centroid = vectors.sum(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
-    centrality = vectors @ centroid
+    centrality = (vectors @ centroid).tolist()  # Python floats: read once per sentence and fact
     n_articles = len(articles)
+    several_sources = len({a.source for a in articles}) > 1
 
     def representative(fact: _Fact) -> int:
         return max(fact.members, key=lambda i: (centrality[i], -sentences[i].article, -i))
@@ -152,7 +177,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
         coverage = len(fact.articles) / n_articles
         position = min(sentences[i].position for i in fact.members)
         score = (
-            float(centrality[rep])
+            centrality[rep]
             * (1.0 + COVERAGE_WEIGHT * coverage)
             * (1.0 + LEAD_BONUS * math.exp(-LEAD_DECAY * position))
             * (DANGLING_FACTOR if dangling(s.text, articles[s.article].lang) else 1.0)
@@ -197,7 +222,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
         count = len({articles[a].source for a in fact.articles})
         for i in fact.members:
             carried[i] = count
-        if count == 1 and len({a.source for a in articles}) > 1:
+        if count == 1 and several_sources:
             for i in sorted(fact.members):
                 if sentences[i].words >= MIN_WORDS:
                     unique[articles[sentences[i].article].id].append(sentences[i].text)
@@ -216,7 +241,7 @@ def representative_title(articles: Sequence[Article]) -> str:
     titled = [a for a in articles if not a.title_derived]
     if len(titled) < 3:  # with two, neither is closer to the other: take the earliest
         return (titled or list(articles))[0].title
-    vectors = _vectors([index_terms(a.title, a.lang) for a in titled])
+    vectors = _vectors([_term_ids(a.title, a.lang) for a in titled])
     closeness = (vectors @ vectors.T).sum(axis=1)
     best = max(range(len(titled)), key=lambda i: (round(float(closeness[i]), 9), -i))
     return titled[best].title
