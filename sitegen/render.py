@@ -104,16 +104,24 @@ class VariantView:
     marked: list[list[MarkedSentence]] | None  # None when the story has a single source
     first: bool
     delay: str
+    # a variant before it on the page carries every sentence marked "all": search indexes those
+    # there only (each copy would add to Pagefind's index, and to its memory, for no new match)
+    echoes: bool = False
 
     @property
     def marked_html(self) -> Markup:
         """`marked` as the default theme shows it, one `<p>` per paragraph and a `<span>` per
         sentence. Built here rather than looped over in the template: a story page has hundreds
-        of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`."""
+        of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`.
+        The coverage labels are left out of the search index, as are sentences `echoes` says an
+        earlier variant carries."""
+        repeat = ' data-pagefind-ignore="all"' if self.echoes else ""
         paragraphs = (
             "<p>"
             + "".join(
-                f'<span class="s s-{s.kind}">{escape(s.text)} <small class="cov">{s.label}</small></span> ' for s in p
+                f'<span class="s s-{s.kind}"{repeat if s.kind == "all" else ""}>{escape(s.text)} '
+                f'<small class="cov" data-pagefind-ignore>{s.label}</small></span> '
+                for s in p
             )
             + "</p>"
             for p in self.marked or ()
@@ -535,8 +543,9 @@ def story_context(
                 marked=marked_paragraphs(a, story.summary.coverage.get(a.id, ()), total) if total > 1 else None,
                 first=bool(dated) and a.date == dated[0] and a is articles[0],
                 delay=delay(dated[0] if dated else None, a.date),
+                echoes=n > 0,
             )
-            for a in articles
+            for n, a in enumerate(articles)
         ],
         "first_source": articles[0].source if dated else None,
         "related": [links[r] for r in story.related if r in links],

@@ -100,7 +100,7 @@ def _vectors(texts: Sequence[np.ndarray]) -> np.ndarray:
 
 
 _TERM_IDS: dict[str, int] = {}  # index term → a number, per process
-_MAX_TERMS = 2_000_000  # bounded: an endless vocabulary must not grow memory forever
+_MAX_TERMS = 500_000  # bounded: an endless vocabulary must not grow memory forever
 
 
 def _term_ids(text: str, lang: str) -> np.ndarray:

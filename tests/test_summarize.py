@@ -116,3 +116,16 @@ def test_seed_variants_show_what_only_one_wire_reports(seeds_site: Path) -> None
     assert all(text.endswith(("all sources", "only here")) for text in marked)
     asides = [a for a in page.iter("aside") if (a.get("aria-label") or "").startswith("Only in")]
     assert len(asides) == 2
+
+    # what search indexes: every fact once. The coverage labels, the legend and the "only in"
+    # lists (copies of marked sentences) are left out, and so are the sentences every source
+    # carries once a variant before has shown them
+    ignored = {id(inner) for e in page.iter() if e.get("data-pagefind-ignore") is not None for inner in e.iter()}
+    assert all(id(e) in ignored for e in page.iter("small") if e.get("class") == "cov")
+    assert all(id(a) in ignored for a in asides)
+    assert any(id(e) in ignored for e in page.iter("p") if e.get("class") == "legend")
+    variants = [e for e in page.iter("article") if e.get("class") == "variant"]
+    for n, variant in enumerate(variants):
+        shared = [e for e in variant.iter("span") if e.get("class") == "s s-all"]
+        assert shared and all((id(e) in ignored) == (n > 0) for e in shared)
+        assert not any(id(e) in ignored for e in variant.iter("span") if e.get("class") == "s s-only")
