@@ -134,7 +134,8 @@ def build(
                         rendered.put(page.path, fingerprint)
             note.append(f"{rendered.hits} unchanged,")
             entries = ParseCache.open(site_dir, salt, use_cache, report, "json")  # stories.json, a story each
-            for rel, parts in data_files(archive, config, views, entries).items():
+            # without the cache, nothing to keep them for: at 100,000 articles they are ~250 MB
+            for rel, parts in data_files(archive, config, views, entries if use_cache else None).items():
                 out.write_parts(rel, parts)
             result.pages_written = out.files_written
             note.append(f"{out.files_written} files")
