@@ -29,7 +29,7 @@ from slugify import slugify
 
 from sitegen.config import ClusterConfig
 from sitegen.features import ArticleTerms
-from sitegen.model import Article
+from sitegen.model import PIN_NONE, Article
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ SHORT_TEXT_TERMS = 60.0
 SHORT_TEXT_FLOOR = 0.6
 RELATED_LIMIT = 5
 CENTROID_TERMS = 40
-PIN_NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+PIN_NONE = "none"  # `story: none` in front matter: the article stays a story of its own
+
 
 @dataclass(frozen=True)
 class RawDocument:

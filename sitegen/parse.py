@@ -9,11 +9,12 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from sentencex import segment
+from slugify import slugify
 
 from sitegen.diagnostics import Report
 from sitegen.language import detect_language
 from sitegen.load import parse_date
-from sitegen.model import Article, RawDocument
+from sitegen.model import PIN_NONE, Article, RawDocument
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -72,12 +73,28 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
     if not sentences:
         report.warn(doc.path, "article has no body text", doc.body_line)
 
+    article_id = _id(_text(meta.get("id")), doc, report) or str(PurePosixPath(doc.path).with_suffix(""))
+    source = _text(meta.get("source")) or source_from_path(doc.path)
+    if ".." in source or "\\" in source or source.startswith("/"):
+        report.warn(
+            doc.path,
+            f"source {source!r} looks like a path; shown as written, its page named by its slug",
+            doc.meta_lines.get("source"),
+        )
+    pin = _text(meta.get("story")) or None
+    if pin is not None and pin != PIN_NONE and (slugify(pin) or "story") != pin:
+        report.warn(
+            doc.path,
+            f"story pin {pin!r} is not a slug; read as {slugify(pin) or 'story'!r}",
+            doc.meta_lines.get("story"),
+        )
+
     return Article(
-        id=_text(meta.get("id")) or str(PurePosixPath(doc.path).with_suffix("")),
+        id=article_id,
         path=doc.path,
         title=title,
         title_derived=title_derived,
-        source=_text(meta.get("source")) or source_from_path(doc.path),
+        source=source,
         date=date,
         lang=lang,
         body_html=body_html,
@@ -85,9 +102,26 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
         url=_text(meta.get("url")) or None,
         author=_text(meta.get("author")) or None,
         tags=tuple(t for t in (_text(t) for t in tags) if t),
-        story=_text(meta.get("story")) or None,
+        story=pin,
         paragraphs=tuple(len(part) for part in split if part),
     )
+
+
+_PATH_PARTS = re.compile(r"[\\/]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _id(raw: str, doc: RawDocument, report: Report) -> str:
+    """A front-matter id without path tricks: `..` and `.` segments, leading or doubled slashes,
+    backslashes and control characters are dropped, with a warning. Ids never name files (pages
+    are named by slugs), but they are shown, linked to and written to stories.json."""
+    if not raw:
+        return ""
+    cleaned = "/".join(p for p in _PATH_PARTS.split(_CONTROL.sub("", raw)) if p not in ("", ".", ".."))
+    if cleaned != raw:
+        shown = f"published as {cleaned!r}" if cleaned else "the file's path is used instead"
+        report.warn(doc.path, f"id {raw!r} holds path parts; {shown}", doc.meta_lines.get("id"))
+    return cleaned
 
 
 def source_from_path(path: str) -> str:

@@ -7,6 +7,7 @@ rendered, so the writer can stream pages one at a time.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import pickle
@@ -203,7 +204,7 @@ def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -
         url=lambda path="": base_path + path.lstrip("/"),
         abs_url=lambda path="": config.site_url + path.lstrip("/"),
     )
-    env.filters.update(date=format_date, isodate=iso_date, safe_url=safe_url)
+    env.filters.update(date=format_date, isodate=iso_date, safe_url=safe_url, pagefind=pagefind_value)
     return env
 
 
@@ -627,6 +628,20 @@ def page_fingerprint(page: Page) -> str:
     except Exception:  # noqa: BLE001 - rendering is always a correct fallback
         return ""
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
+
+
+def pagefind_value(value: object) -> str:
+    """A metadata or filter value for Pagefind, with no `<` or `>` left to make markup of.
+
+    Pagefind keeps such a value as text, decoding HTML entities (more than once: an escaped
+    value came back raw), and its search interface inserts filter names into the page as HTML:
+    a source named `<img onerror=...>` ran as script on the search page. So the value is decoded
+    until it no longer changes, and its angle brackets become the look-alike quotation marks
+    ‹ and ›, which no decoding turns back."""
+    text = str(value)
+    while (decoded := html.unescape(text)) != text:
+        text = decoded
+    return text.replace("<", "\u2039").replace(">", "\u203a")
 
 
 def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:

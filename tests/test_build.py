@@ -38,7 +38,7 @@ def test_seeds_build_into_one_story_with_two_variants_and_a_search_index(seeds_s
     assert page.count('class="variant"') == 2
     assert "Islamic Jihad plans to visit the Egyptian capital soon." in page  # variants in full
     assert "Undated" in page
-    assert 'data-pagefind-filter="source">001_b05ba9de3f9c4bcc<' in page
+    assert 'data-pagefind-filter="source:001_b05ba9de3f9c4bcc"' in page
     assert 'data-pagefind-filter="month">2023-12<' in page
     bundle = seeds_site / "public" / "pagefind"
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
