@@ -85,7 +85,13 @@ def _vectors(texts: Sequence[np.ndarray]) -> np.ndarray:
     placed in a dense matrix for the products: a story's ~100 sentences span ~1,000 terms, and
     whole-matrix arithmetic cost ten times more."""
     flat = np.concatenate(texts) if texts else np.zeros(0, dtype=np.int64)
-    _, cols = np.unique(flat, return_inverse=True)
+    # columns in the order terms first appear in the story, not by their ids: ids depend on what
+    # the process summarized before, and a different column order sums in a different order,
+    # which can tip a near tie (a killed build's rerun summarized one story differently)
+    _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    cols = rank[inverse]
     rows = np.repeat(np.arange(len(texts)), [len(terms) for terms in texts])
     width = max(int(cols.max()) + 1 if len(cols) else 0, 1)
     cells, counts = np.unique(rows * width + cols, return_counts=True)

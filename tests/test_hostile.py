@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,69 @@ def test_a_symlink_out_of_content_is_never_read(tmp_path: Path, name: str) -> No
     assert secret not in (site / "public" / "stories.json").read_text("utf-8")
     assert not any(secret in p.read_text("utf-8") for p in (site / "public").rglob("*.html"))
     assert os.path.exists(target)
+
+
+def test_a_build_killed_at_any_stage_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> None:
+    """`public/` is swapped in whole: a build killed while loading, clustering, summarizing,
+    rendering or swapping leaves the previous site (or, after the swap, the new one), never a
+    mixture; whatever the killed builds left behind, the next build makes the new site."""
+    generated = tmp_path / "generated"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "synth.py"), "1200", str(generated), "--seed", "7"], check=True
+    )
+    files = sorted(p for p in (generated / "content").rglob("*.md"))
+    site = tmp_path / "site"
+    later = set(files[::3])  # a third of the coverage arrives after the first build
+    for path in files:
+        if path not in later:
+            target = site / "content" / path.relative_to(generated / "content")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+
+    def build_cli(where: Path, *options: str) -> None:
+        done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-search", *options], cwd=where)
+        assert done.returncode == 0
+
+    build_cli(site)
+    old = public_files(site)
+    for path in later:
+        target = site / "content" / path.relative_to(generated / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    reference = tmp_path / "reference"  # the new site, built clean from the same registry
+    shutil.copytree(site / "content", reference / "content")
+    shutil.copy(site / "story-ids.json", reference / "story-ids.json")
+    build_cli(reference, "--no-cache")
+    new = public_files(reference)
+    assert new != old
+
+    outcomes = []
+    for trigger in ("started", "load", "cluster", "summarize", "render"):
+        proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "sitegen", "build", "--no-search"],
+            cwd=site,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert proc.stdout is not None
+        if trigger == "started":
+            time.sleep(0.8)  # mid-load: the pool is parsing the new files
+        else:
+            for line in proc.stdout:
+                if line.startswith(trigger):
+                    break
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        now = public_files(site)
+        assert now in (old, new), trigger
+        outcomes.append("new" if now == new else "old")
+    assert outcomes[0] == "old"  # killed mid-load, before anything could be swapped in
+    build_cli(site)
+    assert public_files(site) == new
+
+
+def public_files(site: Path) -> dict[str, bytes]:
+    root = site / "public"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}

@@ -129,3 +129,25 @@ def test_seed_variants_show_what_only_one_wire_reports(seeds_site: Path) -> None
         shared = [e for e in variant.iter("span") if e.get("class") == "s s-all"]
         assert shared and all((id(e) in ignored) == (n > 0) for e in shared)
         assert not any(id(e) in ignored for e in variant.iter("span") if e.get("class") == "s s-only")
+
+
+def test_sentence_vectors_do_not_depend_on_what_the_process_summarized_before() -> None:
+    """Term ids are handed out per process, in the order terms are met. The vectors of a story
+    must come out the same whatever ids its terms got: columns in another order sum in another
+    order, which can tip a near tie (a rebuild after a killed build once summarized a story
+    differently from a clean build)."""
+    import numpy as np
+
+    import sitegen.summarize as summarize
+
+    def vectors() -> np.ndarray:
+        return summarize._vectors([summarize._term_ids(s, "en") for s in A.sentences + B.sentences])
+
+    summarize._TERM_IDS.clear()
+    summarize._sentence_ids.cache_clear()
+    first = vectors()
+    summarize._TERM_IDS.clear()
+    summarize._sentence_ids.cache_clear()
+    for sentence in reversed(B.sentences + A.sentences):  # the same terms, met in another order
+        summarize._term_ids(sentence + " Thursday capital", "en")
+    assert np.array_equal(vectors(), first)
