@@ -159,7 +159,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
         for p, text in enumerate(article.sentences)
     ]
     if not sentences:
-        return Summary((), {a.id: () for a in articles})
+        return Summary((), {a.id: () for a in articles}, {a.id: () for a in articles})
     terms = [_term_ids(s.text, articles[s.article].lang) for s in sentences]
     vectors = _vectors(terms)
     sim = vectors @ vectors.T

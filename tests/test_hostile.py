@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -30,6 +31,7 @@ EXPECTED: dict[str, tuple[str | None, list[tuple[str, int | None]]]] = {
     "not-a-mapping.md": ("not-a-mapping", [("not a mapping", 2)]),
     "unclosed-front-matter.md": ("unclosed-front-matter", [("never closed", 1)]),
     "windows-1252.txt": ("windows-1252", [("not valid UTF-8; read as Windows-1252", 1)]),
+    "control-characters.md": ("control-characters", []),
     "duplicate-a.md": ("shared-id", []),
     "duplicate-b.md": ("shared-id-2", [("id 'shared-id' is already used by duplicate-a.md", None)]),
     "path-tricks.md": (
@@ -105,6 +107,9 @@ def test_every_hostile_file_is_published_or_skipped_as_the_report_says(tmp_path:
     assert top <= {"public", ".public.next", ".public.lock", ".sitegen-cache", "story-ids.json"}, top
     assert all(p.startswith("site/") for p in made)
 
+    for feed in ("feed.xml", "sitemap.xml"):  # control characters in articles are dropped on reading
+        ElementTree.parse(site / "public" / feed)
+    assert "\x1b" not in (site / "public" / "stories.json").read_text("utf-8")
     text = " ".join(a for s in read_stories(site) for a in (s["title"], *[x["text"] for x in s["summary"]]))
     assert "Café owners on the quay" in text and "fees – about forty" in text  # Windows-1252, read right
 
@@ -113,7 +118,7 @@ def test_the_build_exits_0_when_built_and_strict_turns_warnings_into_failure(tmp
     site = hostile_site(tmp_path)
     plain = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-search"], cwd=site, capture_output=True)
     assert plain.returncode == 0, plain.stderr
-    assert b"24 files read, 17 articles published, 7 skipped" in plain.stdout + plain.stderr
+    assert b"25 files read, 18 articles published, 7 skipped" in plain.stdout + plain.stderr
     strict = subprocess.run(
         [sys.executable, "-m", "sitegen", "build", "--no-search", "--strict"], cwd=site, capture_output=True
     )

@@ -1,0 +1,132 @@
+"""Property-based tests (Hypothesis): arbitrary bytes and strings never crash the loader, the
+summarizer or a build, and never make a path outside the output folder."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import quiet_build, read_stories
+from sitegen.articles import Loaded, load_file
+from sitegen.config import SiteConfig
+from sitegen.load import ContentFile
+from sitegen.model import Article
+from sitegen.render import article_anchor, pagefind_value, source_slugs
+from sitegen.story_ids import default_story_id
+from sitegen.summarize import merge_summary
+from sitegen.write import safe_target
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CONFIG = SiteConfig()
+
+# text as archives deliver it: any characters, YAML and Markdown punctuation more often
+text = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(list("-:#*[]()<>`'\"\\\n ")), max_size=400)
+front_matter = st.builds(
+    lambda keys, body: "---\n" + "".join(f"{k}: {v}\n" for k, v in keys) + "---\n" + body,
+    st.lists(st.tuples(st.sampled_from(["title", "date", "source", "id", "story", "tags", "url", "lang"]), text)),
+    text,
+)
+file_bytes = st.one_of(
+    st.binary(max_size=600),
+    text.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    front_matter.map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=file_bytes, name=st.sampled_from(["a.md", "wire/b.txt", "c", "d.markdown"]))
+def test_any_bytes_load_into_an_article_or_a_reason(data: bytes, name: str) -> None:
+    loaded = load_file(ContentFile(f"/nonexistent/{name}", name), data, CONFIG)
+    assert isinstance(loaded, Loaded)
+    assert (loaded.article is None) == bool(loaded.skipped)
+    assert all(d.path == name for d in loaded.diagnostics)
+    if loaded.article is not None:
+        article = loaded.article
+        assert article.id and ".." not in article.id.split("/") and not article.id.startswith("/")
+        assert isinstance(article.body_html, str)
+        article.body_html.encode("utf-8")  # every page is written as UTF-8
+        for value in (article.title, article.source, article.id, *article.sentences):
+            value.encode("utf-8")
+
+
+@settings(max_examples=500, deadline=None)
+@given(rel=st.text(max_size=60) | st.sampled_from(["../x", "a/../../b", "/etc/passwd", "a/./b", "..", "", "a\0b"]))
+def test_no_output_path_leaves_the_output_folder(rel: str) -> None:
+    root = Path("/srv/site/public")
+    try:
+        target = safe_target(root, rel)
+    except ValueError:
+        return
+    assert posixpath.normpath(str(target)).startswith(str(root) + "/")
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(st.text(max_size=40), min_size=1, max_size=8), title=st.text(max_size=80))
+def test_slugs_are_plain_and_unique(names: list[str], title: str) -> None:
+    articles = [
+        Article(id=f"x{i}", path=f"x{i}.md", title="t", source=n, date=None, lang="en") for i, n in enumerate(names)
+    ]
+    slugs = source_slugs(articles)
+    assert all(SLUG.fullmatch(s) for s in slugs.values())
+    assert len(set(slugs.values())) == len(slugs)
+    assert SLUG.fullmatch(default_story_id(title, title))
+    assert re.fullmatch(r"a-[a-z0-9][a-z0-9/_-]*", article_anchor(articles[0]).replace("/", "-"))
+    value = pagefind_value(title)
+    assert "<" not in value and ">" not in value and html.unescape(value) == value
+
+
+sentence = st.text(min_size=1, max_size=120)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    variants=st.lists(st.lists(sentence, max_size=8), min_size=1, max_size=4),
+    max_words=st.integers(min_value=0, max_value=120),
+)
+def test_summaries_of_any_text_hold_only_its_sentences_within_the_budget(
+    variants: list[list[str]], max_words: int
+) -> None:
+    articles = [
+        Article(
+            id=f"a{i}", path=f"a{i}.md", title=f"t{i}", source=f"S{i % 3}", date=None, lang="en", sentences=tuple(s)
+        )
+        for i, s in enumerate(variants)
+    ]
+    summary = merge_summary(articles, max_words)
+    given_sentences = {s for v in variants for s in v}
+    assert all(s.text in given_sentences for s in summary.sentences)
+    assert sum(len(s.text.split()) for s in summary.sentences) <= max_words
+    assert set(summary.unique_sentences) == {a.id for a in articles}
+    assert all(len(summary.coverage[a.id]) == len(a.sentences) for a in articles)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=st.lists(file_bytes, min_size=1, max_size=5))
+def test_a_build_of_any_files_completes_inside_its_output(files: list[bytes]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        content = site / "content"
+        content.mkdir(parents=True)
+        for i, data in enumerate(files):
+            (content / f"f{i}.md").write_bytes(data)
+        before = {p for p in Path(tmp).rglob("*")}
+        result = quiet_build(site, search=False)
+        assert result.report.files_read == len(files)
+        published = {a["path"] for s in read_stories(site) for a in s["articles"]}
+        skipped = {s.path for s in result.report.skipped}
+        assert published | skipped == {f"f{i}.md" for i in range(len(files))}
+        assert not published & skipped
+        made = {p for p in Path(tmp).rglob("*")} - before
+        allowed = (site / "public", site / ".public.next", site / ".public.lock", site / ".sitegen-cache")
+        assert all(p == site / "story-ids.json" or any(p.is_relative_to(a) for a in allowed) for p in made)
+        for feed in ("feed.xml", "sitemap.xml"):
+            ElementTree.parse(site / "public" / feed)  # well-formed whatever the articles held
+        shutil.rmtree(site / "public")
