@@ -75,7 +75,8 @@ class ParseCache:
             legacy.unlink(missing_ok=True)
         if not folder.is_dir():
             return cache
-        problems: set[str] = set()
+        corrupt: set[str] = set()
+        stale = False
         for shard in range(SHARDS):
             path = folder / f"{shard:02d}.pickle"
             if not path.is_file():
@@ -83,16 +84,21 @@ class ParseCache:
             try:
                 with path.open("rb") as fh:
                     stamp, entries = pickle.load(fh)
+                if not isinstance(entries, dict):
+                    raise TypeError("entries are not a mapping")
             except Exception as exc:  # noqa: BLE001 - any unreadable shard is simply discarded
-                problems.add(f"build cache unreadable ({exc.__class__.__name__}); discarded")
+                corrupt.add(f"{path.name} ({exc.__class__.__name__})")
                 continue
-            if stamp != cache.stamp or not isinstance(entries, dict):
-                problems.add("build cache from another version or settings; discarded")
+            if stamp != cache.stamp:
+                stale = True
                 continue
             cache._old.update(entries)
             cache._loaded.add(shard)
-        for problem in sorted(problems):
-            report.note(f"{CACHE_DIR}/{name}", problem)
+        where = f"{CACHE_DIR}/{name}"
+        if corrupt:
+            report.warn(where, f"build cache unreadable, discarded: {', '.join(sorted(corrupt))}")
+        if stale:  # after an upgrade or a settings change; the build redoes that work
+            report.warn(where, "build cache from another version of sitegen or other settings; discarded")
         return cache
 
     def get(self, key: str, *, count: bool = True) -> Any:

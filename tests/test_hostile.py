@@ -200,11 +200,11 @@ def test_a_build_killed_at_any_stage_leaves_the_old_site_or_the_new_one(tmp_path
     mixture; whatever the killed builds left behind, the next build makes the new site."""
     generated = tmp_path / "generated"
     subprocess.run(
-        [sys.executable, str(REPO / "bench" / "synth.py"), "1200", str(generated), "--seed", "7"], check=True
+        [sys.executable, str(REPO / "bench" / "synth.py"), "2400", str(generated), "--seed", "7"], check=True
     )
     files = sorted(p for p in (generated / "content").rglob("*.md"))
     site = tmp_path / "site"
-    later = set(files[::3])  # a third of the coverage arrives after the first build
+    later = set(files[::3])  # a third of the coverage (800 articles) arrives after the first build
     for path in files:
         if path not in later:
             target = site / "content" / path.relative_to(generated / "content")
