@@ -62,6 +62,9 @@ def test_search_with_a_source_filter_narrows_results(tmp_path: Path, serve_dir, 
     narrow = min(counts, key=lambda name: (counts[name], name))
     assert counts[narrow] < len(before)
 
+    # the filter panel is drawn once Pagefind has loaded its filter index, which can come after
+    # the first results on a busy machine
+    page.locator(".pagefind-ui__filter-panel").wait_for(timeout=30000)
     page.locator("summary.pagefind-ui__filter-name", has_text="Source").click()
     page.locator(f"input.pagefind-ui__filter-checkbox[name=source][value='{narrow}']").check()
     page.wait_for_function(f"({RESULT_PATHS})().length === {counts[narrow]}", timeout=15000)
