@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)"
     )
 
+    check = sub.add_parser(
+        "check", parents=[common], help="build, then report broken internal links and missing assets"
+    )
+    check.add_argument("--no-search", action="store_true", help="skip the search index (its files are not required)")
+    check.add_argument("--no-cache", action="store_true", help="ignore the build cache (clean build)")
+
     serve = sub.add_parser("serve", parents=[common], help="build, serve on loopback, rebuild and reload on every edit")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -67,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 quiet=args.quiet,
                 base_url=args.base_url,
             )
+        if args.command == "check":
+            return cmd_check(args.site, search=not args.no_search, use_cache=not args.no_cache)
         if args.command == "serve":
             return cmd_serve(args.site, args.host, args.port, search=not args.no_search, open_browser=args.open)
         if args.command == "import":
@@ -104,6 +112,21 @@ def cmd_build(
         print("error: warnings reported and --strict is set", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_check(site: Path, *, search: bool, use_cache: bool) -> int:
+    """Exit 1 when the build failed or any internal link or asset is broken."""
+    from sitegen.build import build
+    from sitegen.check import check_site
+
+    result = build(site, search=search, use_cache=use_cache, log=lambda _: None)
+    for line in result.report.summary_lines()[:-1]:
+        print(line, file=sys.stderr)
+    checked = check_site(result.output_dir, result.config.site_url, skip=() if search else ("pagefind/",))
+    for problem in checked.problems:
+        print(problem, file=sys.stderr)
+    print(f"checked {checked.pages} pages, {checked.links} internal links and assets: {len(checked.problems)} broken")
+    return 1 if checked.problems or result.report.has_errors else 0
 
 
 def cmd_serve(site: Path, host: str, port: int, *, search: bool, open_browser: bool) -> int:

@@ -407,6 +407,7 @@ def plan_pages(
     yield Page("feed.xml", "feed.xml", {"stories": feed, "updated": updated})
     sitemap = [""] + [s.url for s in stories] + [r["url"] for r in source_rows] + [r["url"] for r in month_rows]
     yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap})
+    yield Page("robots.txt", "robots.txt", {})
 
 
 def _list_key(template: str, pager: dict[str, Any], parts: list[str]) -> str:

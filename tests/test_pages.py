@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -31,13 +33,43 @@ def test_every_page_is_valid_html5(sample_public: Path) -> None:
         assert parser.errors == [], page
 
 
-def test_internal_links_resolve(sample_public: Path) -> None:
-    for page in sample_public.rglob("*.html"):
-        for href in re.findall(r'href="(/[^"#?]*)', page.read_text("utf-8")):
-            if href.startswith("/pagefind/"):
-                continue  # written by the search step, skipped in this build
-            target = sample_public / href.lstrip("/")
-            assert target.is_file() or (target / "index.html").is_file(), f"{page}: broken link {href}"
+def test_sitegen_check_finds_no_broken_link_in_the_sample_archive(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    done = subprocess.run([sys.executable, "-m", "sitegen", "check"], cwd=site, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"checked (\d+) pages, (\d+) internal links and assets: 0 broken", done.stdout)
+    assert found and int(found.group(1)) > 40 and int(found.group(2)) > 1000, done.stdout
+    robots = (site / "public" / "robots.txt").read_text("utf-8")
+    assert "Sitemap: http://localhost:8000/sitemap.xml" in robots
+
+
+def test_sitegen_check_reports_each_broken_link_and_asset(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    (site / "templates").mkdir()
+    base = (REPO / "themes" / "default" / "templates" / "base.html").read_text("utf-8")
+    broken = (
+        '<a href="/nowhere/">a</a> <a href="../../../up.html">b</a> <img src="/missing.png" alt="">'
+        ' <a href="#no-such-id">c</a> <a href="/sources/#no-such-id-there">d</a>'
+        ' <a href="https://example.org/elsewhere">other sites are not fetched</a> <a href="/sources/">fine</a>'
+    )
+    (site / "templates" / "base.html").write_text(base.replace("</footer>", broken + "</footer>"), "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "check", "--no-search"], cwd=site, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    problems = [line for line in done.stderr.splitlines() if ": broken " in line]
+    home = [line for line in problems if line.startswith("index.html:")]
+    assert sorted(home) == [
+        "index.html: broken asset /missing.png (no such file in the output)",
+        "index.html: broken link #no-such-id (no element with id 'no-such-id')",
+        "index.html: broken link ../../../up.html (no such file in the output)",
+        "index.html: broken link /nowhere/ (no such file in the output)",
+        "index.html: broken link /sources/#no-such-id-there (no element with id 'no-such-id-there')",
+    ]
+    pages = int(re.search(r"checked (\d+) pages", done.stdout).group(1))  # type: ignore[union-attr]
+    assert len(problems) == 5 * pages  # the same five on every page, and nothing else
 
 
 def test_serve_answers_on_loopback_and_refuses_traversal(tmp_path: Path, seeds_site: Path) -> None:
