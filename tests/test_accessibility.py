@@ -1,0 +1,48 @@
+"""Accessibility: axe-core, injected into pages opened in Chromium, finds no serious or critical
+violation on the home page, a story, a source page and the search page with results, in the
+light and the dark colour scheme."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, quiet_build, read_stories
+
+AXE = REPO / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    assert AXE.is_file(), "axe-core is required: the test command (.ci/run) installs it with npm"
+    return AXE.read_text("utf-8")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_or_critical_accessibility_violations(
+    tmp_path: Path, serve_dir, browser, axe_script: str, scheme: str
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    quiet_build(site)  # with the search index: the search page is checked with its results
+    story = max(read_stories(site), key=lambda s: len(s["articles"]))
+    source = next(p.parent.name for p in sorted((site / "public" / "sources").glob("*/index.html")))
+    base = serve_dir(site / "public")
+    page = browser.new_page(color_scheme=scheme)
+    found: dict[str, list[str]] = {}
+    for path in ("", story["path"], f"sources/{source}/", "search/?q=fire"):
+        page.goto(base + path)
+        if path.startswith("search/"):
+            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+        page.add_script_tag(content=axe_script)
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+        )
+        if violations:
+            found[path or "/"] = violations
+    page.close()
+    assert found == {}
