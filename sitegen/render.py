@@ -204,7 +204,7 @@ def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -
         url=lambda path="": base_path + path.lstrip("/"),
         abs_url=lambda path="": config.site_url + path.lstrip("/"),
     )
-    env.filters.update(date=format_date, isodate=iso_date, safe_url=safe_url, pagefind=pagefind_value)
+    env.filters.update(date=format_date, isodate=iso_date, safe_url=safe_url, pagefind=pagefind_value, json_ld=json_ld)
     return env
 
 
@@ -631,6 +631,19 @@ def page_fingerprint(page: Page) -> str:
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 
+def _served_at(path: str) -> str:
+    """The site path a file is served at: a folder's index page by its folder."""
+    return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
+
+
+def json_ld(value: object) -> Markup:
+    """JSON for a `<script type="application/ld+json">` element. Article text goes into it, so
+    `<`, `>` and `&` are written as JSON escapes: no `</script>` or `<!--` can end the element
+    early, whatever a title or a source holds."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def pagefind_value(value: object) -> str:
     """A metadata or filter value for Pagefind, with no `<` or `>` left to make markup of.
 
@@ -648,7 +661,8 @@ def pagefind_value(value: object) -> str:
 def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:
     """Render one page; a template error becomes a diagnostic with the template's file and line."""
     try:
-        return env.get_template(page.template).render(page.context)
+        # `page_url`: the page's own address under the site, for its canonical link and metadata
+        return env.get_template(page.template).render(page.context, page_url=_served_at(page.path))
     except jinja2.TemplateSyntaxError as exc:
         report.error(template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
     except jinja2.TemplateError as exc:

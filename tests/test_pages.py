@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -99,3 +100,27 @@ def test_serve_answers_on_loopback_and_refuses_traversal(tmp_path: Path, seeds_s
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()  # type: ignore[union-attr]
+
+
+def test_pages_carry_canonical_urls_opengraph_and_json_ld(sample_public: Path) -> None:
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    story = max(stories, key=lambda s: len(s["articles"]))
+    page = html5lib.parse((sample_public / story["path"] / "index.html").read_bytes(), namespaceHTMLElements=False)
+    head = page.find("head")
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in head.iter("meta")}
+    canonical = [link.get("href") for link in head.iter("link") if link.get("rel") == "canonical"]
+    assert canonical == [story["url"]]
+    assert meta["og:url"] == story["url"] and meta["og:type"] == "article" and meta["og:title"] == story["title"]
+    assert meta["og:description"] == story["summary"][0]["text"] and meta["twitter:card"] == "summary"
+    assert meta["article:published_time"] == story["first_published"]
+    (data,) = [json.loads(s.text) for s in page.iter("script") if s.get("type") == "application/ld+json"]
+    assert data["@type"] == "CollectionPage" and data["name"] == story["title"] and data["url"] == story["url"]
+    reports = data["hasPart"]
+    assert [r["headline"] for r in reports] == [a["title"] for a in story["articles"]]
+    assert all(r["@type"] == "NewsArticle" for r in reports)
+    assert [r["publisher"]["name"] for r in reports] == [a["source"] for a in story["articles"]]
+
+    home = html5lib.parse((sample_public / "index.html").read_bytes(), namespaceHTMLElements=False)
+    links = [link.get("href") for link in home.iter("link") if link.get("rel") == "canonical"]
+    assert links == [stories[0]["url"].split("stories/")[0]]
+    assert any(m.get("property") == "og:type" and m.get("content") == "website" for m in home.iter("meta"))
