@@ -352,6 +352,12 @@ def plan_pages(
         ]
         first = f"sources/{slugs[name]}/"
         source_rows.append({"name": name, "url": first, "count": len(source_articles)})
+        # the source's feed: the stories it covered, by its newest report in each
+        covered: dict[str, StoryView] = {}
+        for a in source_articles:
+            covered.setdefault(archive.story_of[a.id], views[archive.story_of[a.id]])
+        latest = list(covered.values())[:FEED_ENTRIES]
+        yield Page(f"{first}feed.xml", "feed.xml", _feed_context(f"{name} · {config.title}", first, latest))
         for path, pager in paginate(rows, config.stories_per_page, first):
             parts = [name]
             for row in pager["items"]:
@@ -365,8 +371,9 @@ def plan_pages(
                     row["story"].key,
                     row["anchor"],
                 )
-            key = _list_key("source.html", pager, parts)
-            yield Page(path, "source.html", {"source": name, "pager": pager, "rows": pager["items"]}, key=key)
+            key = _list_key("source.html", pager, [*parts, first])
+            context = {"source": name, "feed": f"{first}feed.xml", "pager": pager, "rows": pager["items"]}
+            yield Page(path, "source.html", context, key=key)
     yield Page("sources/index.html", "sources.html", {"sources": source_rows})
 
     months: dict[tuple[int, int], list[StoryView]] = defaultdict(list)
@@ -402,12 +409,20 @@ def plan_pages(
 
     yield Page("search/index.html", "search.html", {})
     yield Page("404.html", "404.html", {})
-    feed = [views[s.id] for s in stories[:50]]
-    updated = max((s.last_updated for s in feed if s.last_updated), default=None)
-    yield Page("feed.xml", "feed.xml", {"stories": feed, "updated": updated})
+    yield Page("feed.xml", "feed.xml", _feed_context(config.title, "", [views[s.id] for s in stories[:FEED_ENTRIES]]))
     sitemap = [""] + [s.url for s in stories] + [r["url"] for r in source_rows] + [r["url"] for r in month_rows]
     yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap})
     yield Page("robots.txt", "robots.txt", {})
+
+
+FEED_ENTRIES = 50
+
+
+def _feed_context(title: str, home: str, stories: list[StoryView]) -> dict[str, Any]:
+    """An Atom feed's context: its title, the page it stands for (`home`, site-relative; the
+    feed is `feed.xml` in that folder), its stories and when the newest was updated."""
+    updated = max((s.last_updated for s in stories if s.last_updated), default=None)
+    return {"feed_title": title, "home": home, "stories": stories, "updated": updated}
 
 
 def _list_key(template: str, pager: dict[str, Any], parts: list[str]) -> str:

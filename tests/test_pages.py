@@ -10,6 +10,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from xml.etree import ElementTree
 
 import html5lib
 import pytest
@@ -124,3 +125,21 @@ def test_pages_carry_canonical_urls_opengraph_and_json_ld(sample_public: Path) -
     links = [link.get("href") for link in home.iter("link") if link.get("rel") == "canonical"]
     assert links == [stories[0]["url"].split("stories/")[0]]
     assert any(m.get("property") == "og:type" and m.get("content") == "website" for m in home.iter("meta"))
+
+
+def test_the_site_and_each_source_have_a_valid_atom_feed(sample_public: Path) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    site_feed = ElementTree.parse(sample_public / "feed.xml").getroot()
+    assert [e.find(f"{atom}id").text for e in site_feed.iter(f"{atom}entry")] == [s["url"] for s in stories[:50]]
+    sources = {a["source"] for s in stories for a in s["articles"]}
+    feeds = sorted(sample_public.glob("sources/*/feed.xml"))
+    assert len(feeds) == len(sources)
+    for path in feeds:
+        feed = ElementTree.parse(path).getroot()  # well-formed XML, or this raises
+        name = feed.find(f"{atom}title").text.split(" · ")[0]
+        covered = {s["url"] for s in stories if any(a["source"] == name for a in s["articles"])}
+        entries = {e.find(f"{atom}id").text for e in feed.iter(f"{atom}entry")}
+        assert entries == covered, name
+        page = (path.parent / "index.html").read_text("utf-8")
+        assert f'href="/{path.relative_to(sample_public).as_posix()}"' in page  # announced on its page
