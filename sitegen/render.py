@@ -325,9 +325,11 @@ def plan_pages(
     stories = list(archive.stories.values())
     views = views if views is not None else story_views(archive)
 
+    top = top_stories([views[s.id] for s in stories])
     for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
-        key = _list_key("index.html", pager, [v.key for v in pager["items"]])
-        yield Page(path, "index.html", {"pager": pager, "stories": pager["items"]}, key=key)
+        lead = top if pager["number"] == 1 else []
+        key = _list_key("index.html", pager, [v.key for v in pager["items"]] + ["top", *(v.key for v in lead)])
+        yield Page(path, "index.html", {"pager": pager, "stories": pager["items"], "top": lead}, key=key)
 
     links = story_links(stories, slugs)
     for story in stories:
@@ -416,6 +418,28 @@ def plan_pages(
 
 
 FEED_ENTRIES = 50
+TOP_STORIES = 5
+TOP_HALF_LIFE_DAYS = 2.0
+
+
+def top_stories(views: Sequence[StoryView], count: int = TOP_STORIES) -> list[StoryView]:
+    """The stories most worth a reader's attention now: the most sources, weighed down by age.
+
+    A story's weight is its number of sources halved every TOP_HALF_LIFE_DAYS before the newest
+    report in the archive (not before today: a build of the same archive must give the same home
+    page). Only stories with more than one source qualify: one outlet's report is news, not yet
+    a story the archive can compare. Ties go to the newer story, then to its id."""
+    dated = [v.last_updated or v.first_published for v in views]
+    newest = max((d for d in dated if d is not None), default=None)
+    if newest is None:
+        return []
+    scored = []
+    for view, when in zip(views, dated, strict=True):
+        if when is None or len(view.sources) < 2:
+            continue
+        age = (newest - when).total_seconds() / 86400
+        scored.append((-len(view.sources) * 0.5 ** (age / TOP_HALF_LIFE_DAYS), -when.timestamp(), view.id, view))
+    return [item[-1] for item in sorted(scored, key=lambda item: item[:3])[:count]]
 
 
 def _feed_context(title: str, home: str, stories: list[StoryView]) -> dict[str, Any]:

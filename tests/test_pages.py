@@ -143,3 +143,30 @@ def test_the_site_and_each_source_have_a_valid_atom_feed(sample_public: Path) ->
         assert entries == covered, name
         page = (path.parent / "index.html").read_text("utf-8")
         assert f'href="/{path.relative_to(sample_public).as_posix()}"' in page  # announced on its page
+
+
+def test_home_leads_with_the_most_covered_recent_stories(make_site) -> None:
+    """Weight: sources, halved every two days before the newest report; one-source stories and
+    anything beyond the top five only appear under Latest."""
+    files: dict[str, str | bytes] = {}
+
+    def story(pin: str, day: int, outlets: int) -> None:
+        for n in range(outlets):
+            files[f"content/outlet-{n}/{pin}.md"] = (
+                f"---\ntitle: {pin} report {n}\ndate: 2024-05-{day:02d}\nstory: {pin}\n---\n"
+                f"Officials described the {pin} in detail on the day it happened, outlet {n} said.\n"
+            )
+
+    story("harbour-fire", 9, 3)  # a day old: 3 x 0.71 = 2.1
+    story("bridge-vote", 10, 2)  # newest: 2
+    story("old-flood", 1, 5)  # nine days old: 5 x 0.04 = 0.2
+    story("lone-scoop", 10, 1)  # one source: not a top story
+    site = make_site(files)
+    quiet_build(site, search=False)
+    home = html5lib.parse((site / "public" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    (top,) = [e for e in home.iter("section") if e.get("class") == "top-stories"]
+    links = [a.get("href") for h in top.iter("h2") for a in h.iter("a")]
+    assert links == ["/stories/harbour-fire/", "/stories/bridge-vote/", "/stories/old-flood/"]
+    latest = [a.get("href") for h in home.iter("h2") for a in h.iter("a")][len(links) :]
+    everything = ["/stories/bridge-vote/", "/stories/harbour-fire/", "/stories/lone-scoop/", "/stories/old-flood/"]
+    assert sorted(latest) == everything  # every story, the lone scoop included, under Latest
