@@ -325,14 +325,17 @@ def plan_pages(
     stories = list(archive.stories.values())
     views = views if views is not None else story_views(archive)
 
+    listed: list[str] = []  # every page a crawler should find, for the sitemap
     top = top_stories([views[s.id] for s in stories])
     for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
         lead = top if pager["number"] == 1 else []
         key = _list_key("index.html", pager, [v.key for v in pager["items"]] + ["top", *(v.key for v in lead)])
+        listed.append(_served_at(path))
         yield Page(path, "index.html", {"pager": pager, "stories": pager["items"], "top": lead}, key=key)
 
     links = story_links(stories, slugs)
     for story in stories:
+        listed.append(story.url)
         if f"{story.url}index.html" not in skip:
             yield story_page(story, archive.story_articles(story), slugs, links, views[story.id].key)
 
@@ -375,7 +378,9 @@ def plan_pages(
                 )
             key = _list_key("source.html", pager, [*parts, first])
             context = {"source": name, "feed": f"{first}feed.xml", "pager": pager, "rows": pager["items"]}
+            listed.append(_served_at(path))
             yield Page(path, "source.html", context, key=key)
+    listed.append("sources/")
     yield Page("sources/index.html", "sources.html", {"sources": source_rows})
 
     months: dict[tuple[int, int], list[StoryView]] = defaultdict(list)
@@ -392,18 +397,21 @@ def plan_pages(
         month_rows.append({"year": year, "label": label, "url": first, "count": len(items)})
         for path, pager in paginate(items, config.stories_per_page, first):
             key = _list_key("archive_list.html", pager, [label, *(v.key for v in pager["items"])])
+            listed.append(_served_at(path))
             yield Page(
                 path, "archive_list.html", {"heading": label, "pager": pager, "stories": pager["items"]}, key=key
             )
     if undated:
         for path, pager in paginate(undated, config.stories_per_page, "archive/undated/"):
             key = _list_key("archive_list.html", pager, ["Undated stories", *(v.key for v in pager["items"])])
+            listed.append(_served_at(path))
             yield Page(
                 path,
                 "archive_list.html",
                 {"heading": "Undated stories", "pager": pager, "stories": pager["items"]},
                 key=key,
             )
+    listed.append("archive/")
     yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
 
     for old, new in sorted(archive.redirects.items()):
@@ -412,8 +420,7 @@ def plan_pages(
     yield Page("search/index.html", "search.html", {})
     yield Page("404.html", "404.html", {})
     yield Page("feed.xml", "feed.xml", _feed_context(config.title, "", [views[s.id] for s in stories[:FEED_ENTRIES]]))
-    sitemap = [""] + [s.url for s in stories] + [r["url"] for r in source_rows] + [r["url"] for r in month_rows]
-    yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap})
+    yield Page("sitemap.xml", "sitemap.xml", {"paths": listed})
     yield Page("robots.txt", "robots.txt", {})
 
 

@@ -170,3 +170,16 @@ def test_home_leads_with_the_most_covered_recent_stories(make_site) -> None:
     latest = [a.get("href") for h in home.iter("h2") for a in h.iter("a")][len(links) :]
     everything = ["/stories/bridge-vote/", "/stories/harbour-fire/", "/stories/lone-scoop/", "/stories/old-flood/"]
     assert sorted(latest) == everything  # every story, the lone scoop included, under Latest
+
+
+def test_sitemap_lists_every_page_a_reader_can_browse_to(sample_public: Path) -> None:
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [e.text for e in ElementTree.parse(sample_public / "sitemap.xml").getroot().iter(f"{ns}loc")]
+    assert len(locs) == len(set(locs))
+    base = "http://localhost:8000/"
+    browsable = {
+        base + p.relative_to(sample_public).as_posix().removesuffix("index.html")
+        for p in sample_public.rglob("*.html")
+        if p.name != "404.html" and not p.relative_to(sample_public).as_posix().startswith("search/")
+    }
+    assert set(locs) == browsable  # story, source and archive pages, every page of each list
