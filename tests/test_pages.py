@@ -183,3 +183,21 @@ def test_sitemap_lists_every_page_a_reader_can_browse_to(sample_public: Path) ->
         if p.name != "404.html" and not p.relative_to(sample_public).as_posix().startswith("search/")
     }
     assert set(locs) == browsable  # story, source and archive pages, every page of each list
+
+
+def test_story_and_list_pages_show_where_they_sit(sample_public: Path) -> None:
+    def crumbs(rel: str) -> tuple[list[tuple[str, str]], str]:
+        page = html5lib.parse((sample_public / rel).read_bytes(), namespaceHTMLElements=False)
+        (nav,) = [n for n in page.iter("nav") if n.get("aria-label") == "Breadcrumb"]
+        links = [(a.text, a.get("href")) for a in nav.iter("a")]
+        (current,) = [li for li in nav.iter("li") if li.get("aria-current") == "page"]
+        return links, current.text
+
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    story = next(s for s in stories if s["first_published"])
+    year, month = story["first_published"][:4], story["first_published"][5:7]
+    links, current = crumbs(f"{story['path']}index.html")
+    assert [href for _, href in links] == ["/", "/archive/", f"/archive/{year}/{month}/"] and current == story["title"]
+    source = sorted(sample_public.glob("sources/*/index.html"))[0]
+    links, current = crumbs(source.relative_to(sample_public).as_posix())
+    assert links == [("Home", "/"), ("Sources", "/sources/")] and current
