@@ -395,22 +395,19 @@ def plan_pages(
         label = datetime(year, month, 1).strftime("%B %Y")
         first = f"archive/{year:04d}/{month:02d}/"
         month_rows.append({"year": year, "label": label, "url": first, "count": len(items)})
-        for path, pager in paginate(items, config.stories_per_page, first):
-            key = _list_key("archive_list.html", pager, [label, *(v.key for v in pager["items"])])
-            listed.append(_served_at(path))
-            yield Page(
-                path, "archive_list.html", {"heading": label, "pager": pager, "stories": pager["items"]}, key=key
-            )
+        trail = [("Archive", "archive/"), (f"{year:04d}", f"archive/{year:04d}/")]
+        yield from _archive_list(items, label, first, trail, config, listed)
+    by_year: dict[int, list[StoryView]] = defaultdict(list)
+    for (year, _), items in sorted(months.items(), reverse=True):
+        by_year[year].extend(items)
+    for year, items in by_year.items():
+        yield from _archive_list(
+            items, f"{year:04d}", f"archive/{year:04d}/", [("Archive", "archive/")], config, listed
+        )
     if undated:
-        for path, pager in paginate(undated, config.stories_per_page, "archive/undated/"):
-            key = _list_key("archive_list.html", pager, ["Undated stories", *(v.key for v in pager["items"])])
-            listed.append(_served_at(path))
-            yield Page(
-                path,
-                "archive_list.html",
-                {"heading": "Undated stories", "pager": pager, "stories": pager["items"]},
-                key=key,
-            )
+        yield from _archive_list(
+            undated, "Undated stories", "archive/undated/", [("Archive", "archive/")], config, listed
+        )
     listed.append("archive/")
     yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
 
@@ -464,6 +461,23 @@ def _list_key(template: str, pager: dict[str, Any], parts: list[str]) -> str:
         return ""
     head = (template, str(pager["number"]), str(pager["count"]), str(pager["prev"]), str(pager["next"]))
     return "list:" + hashlib.blake2b(repr((*head, *parts)).encode(), digest_size=16).hexdigest()
+
+
+def _archive_list(
+    items: list[StoryView],
+    heading: str,
+    first: str,
+    trail: list[tuple[str, str]],
+    config: SiteConfig,
+    listed: list[str],
+) -> Iterator[Page]:
+    """The pages of one archive list (a year, a month, the undated stories), each listed for the
+    sitemap; `trail` is the breadcrumb above it."""
+    for path, pager in paginate(items, config.stories_per_page, first):
+        parts = [heading, *(f for crumb in trail for f in crumb), *(v.key for v in pager["items"])]
+        listed.append(_served_at(path))
+        context = {"heading": heading, "trail": trail, "pager": pager, "stories": pager["items"]}
+        yield Page(path, "archive_list.html", context, key=_list_key("archive_list.html", pager, parts))
 
 
 def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:

@@ -201,3 +201,15 @@ def test_story_and_list_pages_show_where_they_sit(sample_public: Path) -> None:
     source = sorted(sample_public.glob("sources/*/index.html"))[0]
     links, current = crumbs(source.relative_to(sample_public).as_posix())
     assert links == [("Home", "/"), ("Sources", "/sources/")] and current
+
+
+def test_archive_has_a_page_per_year_and_per_month(sample_public: Path) -> None:
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    dated = [s for s in stories if s["first_published"]]
+    for year in {s["first_published"][:4] for s in dated}:
+        page = (sample_public / "archive" / year / "index.html").read_text("utf-8")
+        listed = set(re.findall(r'<h2><a href="/(stories/[^"]+)"', page))
+        assert listed == {s["path"] for s in dated if s["first_published"].startswith(year)}, year
+        month = next(s["first_published"][5:7] for s in dated if s["first_published"].startswith(year))
+        crumbs = (sample_public / "archive" / year / month / "index.html").read_text("utf-8")
+        assert f'<li><a href="/archive/{year}/">{year}</a></li>' in crumbs
