@@ -39,7 +39,7 @@ def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     report = Report()
     document = read_document(file, data, config.max_file_bytes, report)
     article = parse_article(document, config.language, report) if document else None
-    if article is not None:
+    if article is not None:  # hashed here, not passed in: the digest is of the bytes parsed
         article = replace(article, digest=file_digest(file, data))
     terms = article_terms(article, config.cluster) if article else None
     detected = language.decision(document.body) if document and "lang" not in document.meta else None

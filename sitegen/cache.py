@@ -5,7 +5,7 @@ pickles, split by a hash of the key: a warm build after one edit rewrites the on
 shards whose entries changed, not the whole cache (tens of MB at 10,000 articles, ~0.5 s to
 write). Every shard records the sitegen version, a hash of its source and a fingerprint of
 the settings its entries depend on; a mismatch, or a shard that fails to load, means that
-shard is discarded with a note, never trusted. Entries are keyed by what they are made of, so
+shard is discarded with a warning, never trusted. Entries are keyed by what they are made of, so
 shards saved by different builds never contradict each other.
 """
 

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from sitegen.render import served_at
+
 # attributes that point at another page (a link) or at something the page loads (an asset)
 _LINK_ATTRS = {("a", "href"), ("area", "href")}
 _ASSET_ATTRS = {
@@ -81,7 +83,7 @@ def check_site(output_dir: Path, base_url: str, skip: tuple[str, ...] = ()) -> C
 
     result = CheckResult(pages=len(pages))
     for rel, refs in pages.items():
-        page_url = f"{site.scheme or 'http'}://{site.netloc or 'site'}{root_path}{_url_path(rel)}"
+        page_url = f"{site.scheme or 'http'}://{site.netloc or 'site'}{root_path}{served_at(rel)}"
         for kind, raw in refs.refs:
             url = urljoin(page_url, raw.strip())
             parts = urlsplit(url)
@@ -99,11 +101,6 @@ def check_site(output_dir: Path, base_url: str, skip: tuple[str, ...] = ()) -> C
             elif parts.fragment and file in pages and unquote(parts.fragment) not in pages[file].ids:
                 result.problems.append(Problem(rel, kind, raw, f"no element with id {parts.fragment!r}"))
     return result
-
-
-def _url_path(rel: str) -> str:
-    """The URL path a file is served at: folders' index pages by their folder."""
-    return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
 
 
 def _file_for(output_dir: Path, target: str) -> str | None:

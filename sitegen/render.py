@@ -330,7 +330,7 @@ def plan_pages(
     for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
         lead = top if pager["number"] == 1 else []
         key = _list_key("index.html", pager, [v.key for v in pager["items"]] + ["top", *(v.key for v in lead)])
-        listed.append(_served_at(path))
+        listed.append(served_at(path))
         yield Page(path, "index.html", {"pager": pager, "stories": pager["items"], "top": lead}, key=key)
 
     links = story_links(stories, slugs)
@@ -378,7 +378,7 @@ def plan_pages(
                 )
             key = _list_key("source.html", pager, [*parts, first])
             context = {"source": name, "feed": f"{first}feed.xml", "pager": pager, "rows": pager["items"]}
-            listed.append(_served_at(path))
+            listed.append(served_at(path))
             yield Page(path, "source.html", context, key=key)
     listed.append("sources/")
     yield Page("sources/index.html", "sources.html", {"sources": source_rows})
@@ -475,7 +475,7 @@ def _archive_list(
     sitemap; `trail` is the breadcrumb above it."""
     for path, pager in paginate(items, config.stories_per_page, first):
         parts = [heading, *(f for crumb in trail for f in crumb), *(v.key for v in pager["items"])]
-        listed.append(_served_at(path))
+        listed.append(served_at(path))
         context = {"heading": heading, "trail": trail, "pager": pager, "stories": pager["items"]}
         yield Page(path, "archive_list.html", context, key=_list_key("archive_list.html", pager, parts))
 
@@ -691,7 +691,7 @@ def page_fingerprint(page: Page) -> str:
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 
-def _served_at(path: str) -> str:
+def served_at(path: str) -> str:
     """The site path a file is served at: a folder's index page by its folder."""
     return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
 
@@ -722,7 +722,7 @@ def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Rep
     """Render one page; a template error becomes a diagnostic with the template's file and line."""
     try:
         # `page_url`: the page's own address under the site, for its canonical link and metadata
-        return env.get_template(page.template).render(page.context, page_url=_served_at(page.path))
+        return env.get_template(page.template).render(page.context, page_url=served_at(page.path))
     except jinja2.TemplateSyntaxError as exc:
         report.error(template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
     except jinja2.TemplateError as exc:

@@ -73,7 +73,7 @@ def make_folder(path: Path) -> None:
 
 
 def _clear(path: str | Path) -> None:
-    """Nothing at `path`: no file (nor a folder where a file goes)."""
+    """Nothing at `path`: no file, link or folder (a folder and all it holds)."""
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -81,7 +81,7 @@ def _clear(path: str | Path) -> None:
     except (IsADirectoryError, PermissionError):
         if not os.path.isdir(path) or os.path.islink(path):
             raise
-        shutil.rmtree(path)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class StagingOutput:
@@ -94,7 +94,7 @@ class StagingOutput:
         name = f".{output_dir.name}.next" if self.kept else f".{output_dir.name}.staging-{os.getpid()}"
         self.root = output_dir.parent / name
         if not self.kept or not self.root.is_dir() or self.root.is_symlink():
-            _remove(self.root)
+            _clear(self.root)
             self.root.mkdir(parents=True)
         self.files_written = 0
         self.produced: set[str] = set()  # every file this build put in the folder, by rel path
@@ -171,7 +171,7 @@ class StagingOutput:
     def clear_folder(self, rel: str) -> None:
         """Empty a folder that a tool outside sitegen (Pagefind) writes into: it writes files in
         place, so none of them may be a link to the live site's."""
-        _remove(self.target(rel))
+        _clear(self.target(rel))
 
     def commit(self, keep: Iterable[str] = ()) -> None:
         """Swap the staging folder in as the output folder. Folders named in `keep` hold files
@@ -186,14 +186,14 @@ class StagingOutput:
                         os.replace(self.root, self.output_dir)
                         os.replace(old, self.root)
                     return  # the previous site is now the kept folder, for the next build
-                _remove(self.output_dir)
+                _clear(self.output_dir)
                 os.replace(self.root, self.output_dir)
                 return
             old = self.output_dir.parent / f".{self.output_dir.name}.old-{os.getpid()}"
             if self.output_dir.exists():
                 os.replace(self.output_dir, old)
             os.replace(self.root, self.output_dir)
-            _remove(old)
+            _clear(old)
         finally:
             self._unlock()
 
@@ -201,7 +201,7 @@ class StagingOutput:
         """After a failed build: a folder of our own goes; the kept one stays for the next build,
         which brings whatever is in it up to date."""
         if not self.kept:
-            _remove(self.root)
+            _clear(self.root)
         self._unlock()
 
     def _sweep(self, keep: tuple[str, ...]) -> None:
@@ -275,10 +275,3 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path, ignore_errors=True)
