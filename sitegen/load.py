@@ -98,12 +98,12 @@ def decode(data: bytes, rel: str, report: Report) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         report.warn(rel, "not valid UTF-8; read as Windows-1252", line)
         text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL_CHARS)
 
 
 # control characters other than tab and newline: no article means them, a browser shows them as
 # boxes, and one of them makes feed.xml invalid XML
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def read_document(file: ContentFile, data: bytes, max_bytes: int, report: Report) -> RawDocument | None:

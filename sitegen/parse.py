@@ -13,7 +13,7 @@ from slugify import slugify
 
 from sitegen.diagnostics import Report
 from sitegen.language import detect_language
-from sitegen.load import parse_date
+from sitegen.load import CONTROL_CHARS, parse_date
 from sitegen.model import PIN_NONE, Article, RawDocument
 
 if TYPE_CHECKING:
@@ -108,16 +108,16 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
 
 
 _PATH_PARTS = re.compile(r"[\\/]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _id(raw: str, doc: RawDocument, report: Report) -> str:
     """A front-matter id without path tricks: `..` and `.` segments, leading or doubled slashes,
-    backslashes and control characters are dropped, with a warning. Ids never name files (pages
-    are named by slugs), but they are shown, linked to and written to stories.json."""
+    backslashes are dropped, with a warning (control characters are gone already: `_text`). Ids
+    never name files (pages are named by slugs), but they are shown, linked to and written to
+    stories.json."""
     if not raw:
         return ""
-    cleaned = "/".join(p for p in _PATH_PARTS.split(_CONTROL.sub("", raw)) if p not in ("", ".", ".."))
+    cleaned = "/".join(p for p in _PATH_PARTS.split(raw) if p not in ("", ".", ".."))
     if cleaned != raw:
         shown = f"published as {cleaned!r}" if cleaned else "the file's path is used instead"
         report.warn(doc.path, f"id {raw!r} holds path parts; {shown}", doc.meta_lines.get("id"))
@@ -203,4 +203,5 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, (list, dict)):
         return ""
-    return _SPACE.sub(" ", str(value)).strip()
+    # control characters arrive in metadata too, as YAML escapes ("\x1b"): dropped like in text
+    return _SPACE.sub(" ", str(value).translate(CONTROL_CHARS)).strip()

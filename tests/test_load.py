@@ -139,3 +139,13 @@ def test_sentences_hold_on_news_text() -> None:
         '"Is it over?" she asked.',
         "iPhone sales rose.",
     ]
+
+
+def test_control_characters_in_metadata_are_dropped(make_site) -> None:
+    """They reach metadata as YAML escapes even though the text itself is cleaned on reading."""
+    site = make_site(
+        {"content/x.md": '---\ntitle: "Harbour\\x1b lights \\x07fail"\nid: "wire\\x01/x"\n---\nBody text.\n'}
+    )
+    articles, _ = load(site)
+    (article,) = articles.values()
+    assert article.title == "Harbour lights fail" and article.id == "wire/x"
