@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -28,6 +27,7 @@ from sitegen.build import Log, build, cluster_stage, load_stage
 from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering
 from sitegen.config import SiteConfig, load_config
+from sitegen.context import PageContext
 from sitegen.diagnostics import Diagnostic, Level, Report
 from sitegen.model import Archive
 from sitegen.render import data_files, make_environment, plan_pages, render_page, theme_dir
@@ -61,7 +61,7 @@ class LiveSite:
         self.config: SiteConfig = load_config(site_dir)
         self._summaries = ParseCache(None, "")  # in memory: each rebuild keeps what it used
         self._env: jinja2.Environment | None = None  # kept until a template changes
-        self._pages: dict[str, tuple[str, dict[str, Any]]] = {}  # path -> (template, context) as written
+        self._pages: dict[str, tuple[str, PageContext]] = {}  # path -> (template, context) as written
         self._extras: dict[str, str] = {}  # stories.json, _redirects: path -> text as written
         self._pending: tuple[Archive, Clustering, bool] | None = None  # for `finish`
 

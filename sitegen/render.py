@@ -13,20 +13,47 @@ import json
 import pickle
 import re
 import traceback
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from slugify import slugify
 
 from sitegen.cache import CACHE_DIR, Store, code_fingerprint
 from sitegen.config import ConfigError, SiteConfig
+from sitegen.context import (
+    ArchiveContext,
+    ArchiveListContext,
+    Crumb,
+    FeedContext,
+    HomeContext,
+    IndexEntry,
+    MarkedSentence,
+    PageContext,
+    Pager,
+    PlainContext,
+    RedirectContext,
+    SitemapContext,
+    SourceContext,
+    SourceLink,
+    SourceRow,
+    SourcesContext,
+    StoryContext,
+    StoryLink,
+    StoryView,
+    SummaryLine,
+    TagContext,
+    TagLink,
+    TagsContext,
+    VariantView,
+    YearEntry,
+    variables,
+)
 from sitegen.diagnostics import Report
 from sitegen.model import Archive, Article, Story
 
@@ -34,100 +61,10 @@ BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 _SAFE_SCHEMES = {"http", "https"}
 
 
-# The views templates read. Attributes, not dict keys: Jinja2 tries an attribute first, and a
-# story page reads hundreds of them. Named tuples where there are many (cheapest to make).
-
-
-class MarkedSentence(NamedTuple):
-    """One sentence of a variant with who else reports it: `kind` is all / some / only (a CSS
-    class), `label` the words shown with it."""
-
-    text: str
-    kind: str
-    label: str
-
-
-class SourceLink(NamedTuple):
-    name: str
-    url: str
-
-
-@dataclass(slots=True)
-class StoryView:
-    """What lists, feeds and related links show of a story."""
-
-    id: str
-    url: str
-    title: str
-    first_published: datetime | None
-    last_updated: datetime | None
-    sources: list[SourceLink]
-    first_source: str
-    lead: str
-    article_count: int
-    key: str = ""  # the story and its articles, hashed (see `_story_key`): stands for the view in fingerprints
-
-
-class StoryLink(NamedTuple):
-    """A story as a link from another story's page: nothing that depends on its summary, so a
-    page can be rendered as soon as its own story is summarized."""
-
-    id: str
-    url: str
-    title: str
-    first_published: datetime | None
-    sources: list[SourceLink]
-    key: str  # the fields above as text: what a linking page's key hashes of it
-
-
 def story_link(story: Story, slugs: dict[str, str]) -> StoryLink:
     sources = source_links(story.sources, slugs)
     fields = (story.id, story.url, story.title, str(story.first_published), *(f for s in sources for f in s))
     return StoryLink(story.id, story.url, story.title, story.first_published, sources, repr(fields))
-
-
-class SummaryLine(NamedTuple):
-    text: str
-    sources: list[SourceLink]
-
-
-@dataclass(slots=True)
-class VariantView:
-    """One article on its story's page."""
-
-    article: Article
-    anchor: str
-    date: datetime | None  # its own date, else the story's
-    undated: bool
-    source_url: str
-    original_url: str
-    unique_sentences: tuple[str, ...]
-    marked: list[list[MarkedSentence]] | None  # None when the story has a single source
-    first: bool
-    delay: str
-    # a variant before it on the page carries every sentence marked "all": search indexes those
-    # there only (each copy would add to Pagefind's index, and to its memory, for no new match)
-    echoes: bool = False
-
-    @property
-    def marked_html(self) -> Markup:
-        """`marked` as the default theme shows it, one `<p>` per paragraph and a `<span>` per
-        sentence. Built here rather than looped over in the template: a story page has hundreds
-        of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`.
-        The coverage labels are left out of the search index, as are sentences `echoes` says an
-        earlier variant carries."""
-        repeat = ' data-pagefind-ignore="all"' if self.echoes else ""
-        paragraphs = (
-            "<p>"
-            + "".join(
-                f'<span class="s s-{s.kind}"{repeat if s.kind == "all" else ""}>{escape(s.text)} '
-                f'<small class="cov" data-pagefind-ignore>{s.label}</small></span> '
-                for s in p
-            )
-            + "</p>"
-            for p in self.marked or ()
-        )
-        return Markup("\n".join(paragraphs))
 
 
 class Page:
@@ -144,9 +81,9 @@ class Page:
         self,
         path: str,
         template: str,
-        context: dict[str, Any] | None = None,
+        context: PageContext | None = None,
         *,
-        make: Callable[[], dict[str, Any]] | None = None,
+        make: Callable[[], PageContext] | None = None,
         key: str = "",
     ) -> None:
         self.path = path
@@ -156,9 +93,9 @@ class Page:
         self._make = make
 
     @property
-    def context(self) -> dict[str, Any]:
+    def context(self) -> PageContext:
         if self._context is None:
-            self._context = self._make() if self._make else {}
+            self._context = self._make() if self._make else PlainContext()
         return self._context
 
     def fingerprint(self) -> str:
@@ -250,8 +187,8 @@ def source_links(names: Sequence[str], slugs: dict[str, str]) -> list[SourceLink
     return [SourceLink(name, f"sources/{slugs[name]}/") for name in names]
 
 
-def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(output path, pager context) per page: `first` is page 1's folder, later pages `first/page/N/`."""
+def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[str, Pager]]:
+    """(output path, pager) per page: `first` is page 1's folder, later pages `first/page/N/`."""
     pages = max(1, -(-len(items) // per_page))
 
     def folder(n: int) -> str:
@@ -260,13 +197,13 @@ def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[
     for n in range(1, pages + 1):
         yield (
             folder(n) + "index.html",
-            {
-                "items": items[(n - 1) * per_page : n * per_page],
-                "number": n,
-                "count": pages,
-                "prev": folder(n - 1) if n > 1 else None,
-                "next": folder(n + 1) if n < pages else None,
-            },
+            Pager(
+                items=list(items[(n - 1) * per_page : n * per_page]),
+                number=n,
+                count=pages,
+                prev=folder(n - 1) if n > 1 else None,
+                next=folder(n + 1) if n < pages else None,
+            ),
         )
 
 
@@ -279,11 +216,31 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
         first_published=story.first_published,
         last_updated=story.last_updated,
         sources=source_links(story.sources, slugs),
+        tags=story_tags(articles),
         first_source=articles[0].source,
         lead=_lead(story),
         article_count=len(articles),
         key=_view_key(story, articles, slugs),
     )
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's URL slug, from the tag alone (so a story page needs nothing else of the archive):
+    spellings that slugify alike ("Central banks", "central-banks") are one tag. A tag with no
+    letters or digits to keep is named by a hash of it."""
+    return slugify(tag) or "tag-" + hashlib.blake2b(tag.encode(), digest_size=4).hexdigest()
+
+
+def story_tags(articles: Iterable[Article]) -> list[TagLink]:
+    """The tags of a story's articles, once each, in the order they first appear (oldest article
+    first), each as its first article spells it."""
+    seen: dict[str, TagLink] = {}
+    for article in articles:
+        for tag in article.tags:
+            slug = tag_slug(tag)
+            if slug not in seen:
+                seen[slug] = TagLink(tag, f"tags/{slug}/")
+    return list(seen.values())
 
 
 def _lead(story: Story) -> str:
@@ -324,14 +281,15 @@ def plan_pages(
     slugs = source_slugs(archive.articles.values())
     stories = list(archive.stories.values())
     views = views if views is not None else story_views(archive)
-
+    newest = [views[s.id] for s in stories]
     listed: list[str] = []  # every page a crawler should find, for the sitemap
-    top = top_stories([views[s.id] for s in stories])
-    for path, pager in paginate([views[s.id] for s in stories], config.stories_per_page, ""):
-        lead = top if pager["number"] == 1 else []
-        key = _list_key("index.html", pager, [v.key for v in pager["items"]] + ["top", *(v.key for v in lead)])
+
+    top = top_stories(newest)
+    for path, pager in paginate(newest, config.stories_per_page, ""):
+        lead = top if pager.number == 1 else []
+        key = _list_key("index.html", pager, [v.key for v in pager.items] + ["top", *(v.key for v in lead)])
         listed.append(served_at(path))
-        yield Page(path, "index.html", {"pager": pager, "stories": pager["items"], "top": lead}, key=key)
+        yield Page(path, "index.html", HomeContext(pager, pager.items, lead), key=key)
 
     links = story_links(stories, slugs)
     for story in stories:
@@ -339,24 +297,36 @@ def plan_pages(
         if f"{story.url}index.html" not in skip:
             yield story_page(story, archive.story_articles(story), slugs, links, views[story.id].key)
 
+    yield from _source_pages(archive, config, slugs, views, listed)
+    yield from _tag_pages(newest, config, listed)
+    yield from _archive_pages(newest, config, listed)
+
+    for old, new in sorted(archive.redirects.items()):
+        yield Page(f"stories/{old}/index.html", "redirect.html", RedirectContext(f"stories/{new}/"))
+
+    yield Page("search/index.html", "search.html", PlainContext())
+    yield Page("404.html", "404.html", PlainContext())
+    yield Page("feed.xml", "feed.xml", _feed_context(config.title, "", newest[:FEED_ENTRIES]))
+    yield Page("sitemap.xml", "sitemap.xml", SitemapContext(listed))
+    yield Page("robots.txt", "robots.txt", PlainContext())
+
+
+def _source_pages(
+    archive: Archive, config: SiteConfig, slugs: dict[str, str], views: dict[str, StoryView], listed: list[str]
+) -> Iterator[Page]:
+    """A paginated page and a feed per source, and the sources index."""
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in archive.articles.values():
         by_source[article.source].append(article)
-    source_rows = []
+    entries = []
     for name in sorted(by_source, key=str.casefold):
         source_articles = sorted(by_source[name], key=lambda a: _newest_first(archive.article_date(a.id), a.id))
         rows = [
-            {
-                "article": a,
-                "date": archive.article_date(a.id),
-                "undated": a.date is None,
-                "story": views[archive.story_of[a.id]],
-                "anchor": article_anchor(a),
-            }
+            SourceRow(a, archive.article_date(a.id), a.date is None, views[archive.story_of[a.id]], article_anchor(a))
             for a in source_articles
         ]
         first = f"sources/{slugs[name]}/"
-        source_rows.append({"name": name, "url": first, "count": len(source_articles)})
+        entries.append(IndexEntry(name, first, len(source_articles)))
         # the source's feed: the stories it covered, by its newest report in each
         covered: dict[str, StoryView] = {}
         for a in source_articles:
@@ -365,60 +335,104 @@ def plan_pages(
         yield Page(f"{first}feed.xml", "feed.xml", _feed_context(f"{name} · {config.title}", first, latest))
         for path, pager in paginate(rows, config.stories_per_page, first):
             parts = [name]
-            for row in pager["items"]:
-                a = row["article"]
-                parts += (
-                    a.id,
-                    a.path,
-                    a.digest,
-                    str(row["date"]),
-                    str(row["undated"]),
-                    row["story"].key,
-                    row["anchor"],
-                )
+            for row in pager.items:
+                a = row.article
+                parts += (a.id, a.path, a.digest, str(row.date), str(row.undated), row.story.key, row.anchor)
             key = _list_key("source.html", pager, [*parts, first])
-            context = {"source": name, "feed": f"{first}feed.xml", "pager": pager, "rows": pager["items"]}
             listed.append(served_at(path))
-            yield Page(path, "source.html", context, key=key)
+            yield Page(path, "source.html", SourceContext(name, f"{first}feed.xml", pager, pager.items), key=key)
     listed.append("sources/")
-    yield Page("sources/index.html", "sources.html", {"sources": source_rows})
+    yield Page("sources/index.html", "sources.html", SourcesContext(entries))
 
-    months: dict[tuple[int, int], list[StoryView]] = defaultdict(list)
+
+def _tag_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -> Iterator[Page]:
+    """A paginated page and a feed per tag, and the tags index. A tag is named as most of its
+    stories spell it (ties to the first in sort order)."""
+    tagged: dict[str, list[StoryView]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for view in newest:
+        for tag in view.tags:
+            tagged[tag.url].append(view)
+            spellings[tag.url][tag.name] += 1
+    entries = []
+    for first in tagged:
+        name = min(spellings[first].items(), key=lambda item: (-item[1], item[0]))[0]
+        entries.append(IndexEntry(name, first, len(tagged[first])))
+    entries.sort(key=lambda e: (e.name.casefold(), e.url))
+    for entry in entries:
+        first, items = entry.url, tagged[entry.url]
+        feed = f"{first}feed.xml"
+        yield Page(feed, "feed.xml", _feed_context(f"{entry.name} · {config.title}", first, items[:FEED_ENTRIES]))
+        for path, pager in paginate(items, config.stories_per_page, first):
+            key = _list_key("tag.html", pager, [entry.name, first, *(v.key for v in pager.items)])
+            listed.append(served_at(path))
+            yield Page(path, "tag.html", TagContext(entry.name, feed, pager, pager.items), key=key)
+    if entries:
+        listed.append("tags/")
+    yield Page("tags/index.html", "tags.html", TagsContext(entries))
+
+
+def _archive_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -> Iterator[Page]:
+    """The stories by the date they were first reported: a list per year, month and day (each
+    linking to the periods within it), the undated stories, and the archive's index."""
+    days: dict[tuple[int, int, int], list[StoryView]] = defaultdict(list)
     undated: list[StoryView] = []
-    for story in stories:
-        if story.first_published is None:
-            undated.append(views[story.id])
+    for view in newest:
+        when = view.first_published
+        if when is None:
+            undated.append(view)
         else:
-            months[(story.first_published.year, story.first_published.month)].append(views[story.id])
-    month_rows = []
-    for (year, month), items in sorted(months.items(), reverse=True):
-        label = datetime(year, month, 1).strftime("%B %Y")
-        first = f"archive/{year:04d}/{month:02d}/"
-        month_rows.append({"year": year, "label": label, "url": first, "count": len(items)})
-        trail = [("Archive", "archive/"), (f"{year:04d}", f"archive/{year:04d}/")]
-        yield from _archive_list(items, label, first, trail, config, listed)
+            days[(when.year, when.month, when.day)].append(view)
+    months: dict[tuple[int, int], list[StoryView]] = defaultdict(list)
+    month_days: dict[tuple[int, int], list[IndexEntry]] = defaultdict(list)
+    for (year, month, day), items in sorted(days.items(), reverse=True):
+        months[(year, month)].extend(items)
+        date = datetime(year, month, day)
+        first = archive_path(date, "day")
+        month_days[(year, month)].append(IndexEntry(f"{day} {date:%B}", first, len(items)))
+        yield from _archive_list(items, format_date(date), first, archive_trail(date, "month"), config, listed)
+    years: dict[int, YearEntry] = {}
     by_year: dict[int, list[StoryView]] = defaultdict(list)
-    for (year, _), items in sorted(months.items(), reverse=True):
+    for (year, month), items in months.items():  # newest first, as `days` was walked
+        date = datetime(year, month, 1)
+        first = archive_path(date, "month")
+        entry = years.setdefault(year, YearEntry(year, archive_path(date, "year"), 0, []))
+        entry.months.append(IndexEntry(f"{date:%B %Y}", first, len(items)))
+        entry.count += len(items)
         by_year[year].extend(items)
+        trail = archive_trail(date, "year")
+        yield from _archive_list(items, f"{date:%B %Y}", first, trail, config, listed, month_days[(year, month)])
     for year, items in by_year.items():
-        yield from _archive_list(
-            items, f"{year:04d}", f"archive/{year:04d}/", [("Archive", "archive/")], config, listed
-        )
+        date = datetime(year, 1, 1)
+        trail = archive_trail(date, "archive")
+        yield from _archive_list(items, f"{year:04d}", years[year].url, trail, config, listed, years[year].months)
     if undated:
-        yield from _archive_list(
-            undated, "Undated stories", "archive/undated/", [("Archive", "archive/")], config, listed
-        )
+        yield from _archive_list(undated, "Undated stories", "archive/undated/", [ARCHIVE_CRUMB], config, listed)
     listed.append("archive/")
-    yield Page("archive/index.html", "archive.html", {"months": month_rows, "undated": len(undated)})
+    yield Page("archive/index.html", "archive.html", ArchiveContext(list(years.values()), len(undated)))
 
-    for old, new in sorted(archive.redirects.items()):
-        yield Page(f"stories/{old}/index.html", "redirect.html", {"target": f"stories/{new}/"})
 
-    yield Page("search/index.html", "search.html", {})
-    yield Page("404.html", "404.html", {})
-    yield Page("feed.xml", "feed.xml", _feed_context(config.title, "", [views[s.id] for s in stories[:FEED_ENTRIES]]))
-    yield Page("sitemap.xml", "sitemap.xml", {"paths": listed})
-    yield Page("robots.txt", "robots.txt", {})
+ARCHIVE_CRUMB = ("Archive", "archive/")
+_PERIODS = ("archive", "year", "month", "day")
+
+
+def archive_path(date: datetime, period: str) -> str:
+    """The archive page of the year, month or day of `date`."""
+    parts = (f"{date:%Y}", f"{date:%m}", f"{date:%d}")[: _PERIODS.index(period)]
+    return "archive/" + "".join(f"{p}/" for p in parts)
+
+
+def archive_trail(date: datetime | None, period: str = "day") -> list[Crumb]:
+    """Breadcrumbs down the archive to `date`'s `period`: its year, month, then day. An undated
+    story sits under the undated stories."""
+    if date is None:
+        return [ARCHIVE_CRUMB, ("Undated stories", "archive/undated/")]
+    labels = (f"{date:%Y}", f"{date:%B %Y}", format_date(date))
+    periods = _PERIODS[1 : _PERIODS.index(period) + 1]
+    return [
+        ARCHIVE_CRUMB,
+        *((label, archive_path(date, p)) for label, p in zip(labels[: len(periods)], periods, strict=True)),
+    ]
 
 
 FEED_ENTRIES = 50
@@ -446,20 +460,20 @@ def top_stories(views: Sequence[StoryView], count: int = TOP_STORIES) -> list[St
     return [item[-1] for item in sorted(scored, key=lambda item: item[:3])[:count]]
 
 
-def _feed_context(title: str, home: str, stories: list[StoryView]) -> dict[str, Any]:
-    """An Atom feed's context: its title, the page it stands for (`home`, site-relative; the
-    feed is `feed.xml` in that folder), its stories and when the newest was updated."""
+def _feed_context(title: str, home: str, stories: list[StoryView]) -> FeedContext:
+    """An Atom feed's context: `home` is the page it stands for (the feed is `feed.xml` in that
+    folder); it was updated when its newest story was."""
     updated = max((s.last_updated for s in stories if s.last_updated), default=None)
-    return {"feed_title": title, "home": home, "stories": stories, "updated": updated}
+    return FeedContext(title, home, stories, updated)
 
 
-def _list_key(template: str, pager: dict[str, Any], parts: list[str]) -> str:
+def _list_key(template: str, pager: Pager, parts: list[str]) -> str:
     """A list page's context hashed from its items' keys (stories by their view's key, articles by
     their file digest) without pickling it: a warm build asks this of some 800 pages at 10,000
     articles. "" when an item has no key (made in memory): the page is fingerprinted whole."""
     if not all(parts):
         return ""
-    head = (template, str(pager["number"]), str(pager["count"]), str(pager["prev"]), str(pager["next"]))
+    head = (template, str(pager.number), str(pager.count), str(pager.prev), str(pager.next))
     return "list:" + hashlib.blake2b(repr((*head, *parts)).encode(), digest_size=16).hexdigest()
 
 
@@ -467,16 +481,19 @@ def _archive_list(
     items: list[StoryView],
     heading: str,
     first: str,
-    trail: list[tuple[str, str]],
+    trail: list[Crumb],
     config: SiteConfig,
     listed: list[str],
+    periods: list[IndexEntry] | None = None,
 ) -> Iterator[Page]:
-    """The pages of one archive list (a year, a month, the undated stories), each listed for the
-    sitemap; `trail` is the breadcrumb above it."""
+    """The pages of one archive list (a year, a month, a day, the undated stories), each listed
+    for the sitemap; `trail` is the breadcrumb above it, `periods` the months or days within it."""
+    periods = periods or []
     for path, pager in paginate(items, config.stories_per_page, first):
-        parts = [heading, *(f for crumb in trail for f in crumb), *(v.key for v in pager["items"])]
+        parts = [heading, *(f for crumb in trail for f in crumb), *(f"{p.name}|{p.url}|{p.count}" for p in periods)]
+        parts += (v.key for v in pager.items)
         listed.append(served_at(path))
-        context = {"heading": heading, "trail": trail, "pager": pager, "stories": pager["items"]}
+        context = ArchiveListContext(heading, trail, pager, pager.items, periods)
         yield Page(path, "archive_list.html", context, key=_list_key("archive_list.html", pager, parts))
 
 
@@ -586,14 +603,16 @@ def _view_key(story: Story, articles: Sequence[Article], slugs: dict[str, str]) 
 
 def story_context(
     story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]
-) -> dict[str, Any]:
+) -> StoryContext:
     dated = [a.date for a in articles if a.date]
     total = len(story.sources)
-    return {
-        "story": story,
-        "sources": source_links(story.sources, slugs),
-        "summary": [SummaryLine(s.text, source_links(s.sources, slugs)) for s in story.summary.sentences],
-        "variants": [
+    return StoryContext(
+        story=story,
+        trail=archive_trail(story.first_published),
+        sources=source_links(story.sources, slugs),
+        tags=story_tags(articles),
+        summary=[SummaryLine(s.text, source_links(s.sources, slugs)) for s in story.summary.sentences],
+        variants=[
             VariantView(
                 article=a,
                 anchor=article_anchor(a),
@@ -609,11 +628,11 @@ def story_context(
             )
             for n, a in enumerate(articles)
         ],
-        "first_source": articles[0].source if dated else None,
-        "related": [links[r] for r in story.related if r in links],
-        "filter_months": sorted({f"{d:%Y-%m}" for d in dated}),
-        "filter_years": sorted({f"{d:%Y}" for d in dated}),
-    }
+        first_source=articles[0].source if dated else None,
+        related=[links[r] for r in story.related if r in links],
+        filter_months=sorted({f"{d:%Y-%m}" for d in dated}),
+        filter_years=sorted({f"{d:%Y}" for d in dated}),
+    )
 
 
 def stories_json(
@@ -640,6 +659,7 @@ def stories_json(
             "first_published": iso_date(story.first_published) or None,
             "last_updated": iso_date(story.last_updated) or None,
             "sources": list(story.sources),
+            "tags": [t.name for t in story_tags(archive.story_articles(story))],
             "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
             "related": list(story.related),
             "articles": [
@@ -650,6 +670,7 @@ def stories_json(
                     "date": iso_date(archive.article_date(a.id)) or None,
                     "undated": a.date is None,
                     "url": a.url,
+                    "tags": list(a.tags),
                     "path": a.path,
                     "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
                 }
@@ -722,7 +743,7 @@ def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Rep
     """Render one page; a template error becomes a diagnostic with the template's file and line."""
     try:
         # `page_url`: the page's own address under the site, for its canonical link and metadata
-        return env.get_template(page.template).render(page.context, page_url=served_at(page.path))
+        return env.get_template(page.template).render(variables(page.context), page_url=served_at(page.path))
     except jinja2.TemplateSyntaxError as exc:
         report.error(template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
     except jinja2.TemplateError as exc:

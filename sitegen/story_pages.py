@@ -17,11 +17,12 @@ import jinja2
 
 from sitegen.archive import StoryPlan
 from sitegen.config import SiteConfig
+from sitegen.context import StoryLink
 from sitegen.diagnostics import Diagnostic, Report
 from sitegen.model import Article, Story, Summary
 from sitegen.pool import map_chunks, workers
 from sitegen.progress import Advance
-from sitegen.render import StoryLink, make_environment, render_page, story_page
+from sitegen.render import make_environment, render_page, story_page
 from sitegen.summarize import merge_summary
 from sitegen.write import StagingOutput, make_folder, safe_target, write_new
 

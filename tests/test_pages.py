@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import html5lib
 import pytest
 
-from conftest import REPO, quiet_build, start_server
+from conftest import REPO, quiet_build, read_stories, start_server
 
 
 @pytest.fixture(scope="module")
@@ -195,21 +195,82 @@ def test_story_and_list_pages_show_where_they_sit(sample_public: Path) -> None:
 
     stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
     story = next(s for s in stories if s["first_published"])
-    year, month = story["first_published"][:4], story["first_published"][5:7]
+    year, month, day = story["first_published"][:10].split("-")
     links, current = crumbs(f"{story['path']}index.html")
-    assert [href for _, href in links] == ["/", "/archive/", f"/archive/{year}/{month}/"] and current == story["title"]
+    expected = ["/", "/archive/", f"/archive/{year}/", f"/archive/{year}/{month}/", f"/archive/{year}/{month}/{day}/"]
+    assert [href for _, href in links] == expected and current == story["title"]
     source = sorted(sample_public.glob("sources/*/index.html"))[0]
     links, current = crumbs(source.relative_to(sample_public).as_posix())
     assert links == [("Home", "/"), ("Sources", "/sources/")] and current
 
 
-def test_archive_has_a_page_per_year_and_per_month(sample_public: Path) -> None:
+def test_archive_has_a_page_per_year_month_and_day(sample_public: Path) -> None:
     stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
     dated = [s for s in stories if s["first_published"]]
-    for year in {s["first_published"][:4] for s in dated}:
-        page = (sample_public / "archive" / year / "index.html").read_text("utf-8")
+    periods = {s["first_published"][:n] for s in dated for n in (4, 7, 10)}
+    assert len(periods) > 20
+    for period in periods:
+        page = (sample_public / "archive" / period.replace("-", "/") / "index.html").read_text("utf-8")
         listed = set(re.findall(r'<h2><a href="/(stories/[^"]+)"', page))
-        assert listed == {s["path"] for s in dated if s["first_published"].startswith(year)}, year
-        month = next(s["first_published"][5:7] for s in dated if s["first_published"].startswith(year))
-        crumbs = (sample_public / "archive" / year / month / "index.html").read_text("utf-8")
-        assert f'<li><a href="/archive/{year}/">{year}</a></li>' in crumbs
+        assert listed == {s["path"] for s in dated if s["first_published"].startswith(period)}, period
+        # a year links to its months and a month to its days; each level's breadcrumbs lead up
+        within = {p for p in periods if p.startswith(period + "-") and len(p) == len(period) + 3}
+        links = set(re.findall(r'<li><a href="/archive/([0-9/]+)/">', page))
+        assert {p.replace("-", "/") for p in within} <= links, period
+        if len(period) > 4:
+            up = period[:-3]
+            assert f'<li><a href="/archive/{up.replace("-", "/")}/">' in page, period
+    archive = (sample_public / "archive" / "index.html").read_text("utf-8")
+    assert {p.replace("-", "/") for p in periods if len(p) < 10} == set(
+        re.findall(r'<a href="/archive/([0-9/]+)/">', archive)
+    )
+
+
+def test_each_tag_has_a_page_and_a_feed_of_its_stories(make_site) -> None:
+    """A story carries its articles' tags; spellings that slugify alike are one tag, named as
+    most stories spell it; a tag of punctuation alone still gets a page."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    files: dict[str, str | bytes] = {}
+    tagged = {
+        "rate-cut": ["Central Banks", "economy"],
+        "bank-merger": ["central-banks", "Business"],
+        "budget-vote": ["central-banks", "politics", "!!!"],
+        "ferry-strike": [],
+    }
+    for n, (pin, tags) in enumerate(tagged.items()):
+        for outlet in ("wire-a", "wire-b"):
+            files[f"content/{outlet}/{pin}.md"] = (
+                f"---\ntitle: {pin} {outlet}\ndate: 2024-05-{n + 1:02d}\nstory: {pin}\ntags: {tags}\n---\n"
+                f"Officials described the {pin} in detail on the day it happened, {outlet} said.\n"
+            )
+    site = make_site(files)
+    quiet_build(site, search=False)
+    public = site / "public"
+
+    index = html5lib.parse((public / "tags" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    listed = {a.text: a.get("href") for a in index.iter("a") if (a.get("href") or "").startswith("/tags/")}
+    assert listed.keys() >= {"central-banks", "economy", "Business", "politics", "!!!"}
+    assert "Central Banks" not in listed and listed["central-banks"] == "/tags/central-banks/"
+    assert re.fullmatch(r"/tags/tag-[0-9a-f]{8}/", listed["!!!"])
+
+    expected = {
+        "central-banks": {"rate-cut", "bank-merger", "budget-vote"},
+        "economy": {"rate-cut"},
+        "Business": {"bank-merger"},
+        "!!!": {"budget-vote"},
+    }
+    for name, pins in expected.items():
+        folder = public / listed[name].strip("/")
+        page = (folder / "index.html").read_text("utf-8")
+        assert set(re.findall(r'<h2><a href="/stories/([^/"]+)/"', page)) == pins, name
+        assert f'href="/{listed[name].strip("/")}/feed.xml"' in page
+        feed = ElementTree.parse(folder / "feed.xml").getroot()  # well-formed, or this raises
+        entries = {e.find(f"{atom}id").text.rsplit("/", 2)[1] for e in feed.iter(f"{atom}entry")}
+        assert entries == pins, name
+
+    story = (public / "stories" / "rate-cut" / "index.html").read_text("utf-8")
+    assert 'href="/tags/central-banks/">Central Banks</a>' in story and 'href="/tags/economy/"' in story
+    assert "/tags/" not in (public / "stories" / "ferry-strike" / "index.html").read_text("utf-8").split("<main")[1]
+    stories = {s["id"]: s for s in read_stories(site)}
+    assert stories["budget-vote"]["tags"] == ["central-banks", "politics", "!!!"]
+    assert stories["rate-cut"]["articles"][0]["tags"] == ["Central Banks", "economy"]

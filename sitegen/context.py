@@ -1,0 +1,314 @@
+"""What a template sees: one dataclass per page type, and the views they hold.
+
+This module is the contract between sitegen and themes. A template gets its page's context
+fields as top-level variables (`story`, `pager`, ...), plus globals every page has: `site` (the
+settings), `page_url` (the page's own path under the site), and the functions `url(path)` and
+`abs_url(path)`. `tests/test_context.py` pins every field and its type, and the README lists
+them: change a field here and both must change with it, so a theme author hears of it.
+
+Views are attributes, not dict keys: Jinja2 tries an attribute first, and a story page reads
+hundreds of them. Named tuples where there are many (cheapest to make). Site paths (`url`
+fields) are relative to the site root, without a leading slash: pass them through `url()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from markupsafe import Markup, escape
+
+from sitegen.model import Article, Story
+
+Crumb = tuple[str, str]  # (label, site path) of a page above this one, for breadcrumbs
+
+
+class MarkedSentence(NamedTuple):
+    """One sentence of a variant with who else reports it: `kind` is all / some / only (a CSS
+    class), `label` the words shown with it."""
+
+    text: str
+    kind: str
+    label: str
+
+
+class SourceLink(NamedTuple):
+    """A source, linking to its page."""
+
+    name: str
+    url: str
+
+
+class TagLink(NamedTuple):
+    """A tag, as the story's first article carrying it spells it, linking to the tag's page."""
+
+    name: str
+    url: str
+
+
+@dataclass(slots=True)
+class IndexEntry:
+    """A row of an index page: a source, a tag, a month or a day, with how many items it has."""
+
+    name: str
+    url: str
+    count: int
+
+
+@dataclass(slots=True)
+class YearEntry:
+    """A year on the archive index, with its months (newest first)."""
+
+    year: int
+    url: str
+    count: int
+    months: list[IndexEntry]
+
+
+@dataclass(slots=True)
+class StoryView:
+    """What lists, feeds and related links show of a story."""
+
+    id: str
+    url: str  # its page, a site path
+    title: str
+    first_published: datetime | None
+    last_updated: datetime | None
+    sources: list[SourceLink]
+    tags: list[TagLink]
+    first_source: str  # who reported it first
+    lead: str  # the summary's first sentence, "" when the headline says the same
+    article_count: int
+    key: str = ""  # internal: the story and its articles hashed, for a warm build's fingerprints
+
+
+class StoryLink(NamedTuple):
+    """A story as a link from another story's page: nothing that depends on its summary, so a
+    page can be rendered as soon as its own story is summarized."""
+
+    id: str
+    url: str
+    title: str
+    first_published: datetime | None
+    sources: list[SourceLink]
+    key: str  # internal: the fields above as text, for the linking page's fingerprint
+
+
+class SummaryLine(NamedTuple):
+    """A sentence of the merged summary with the sources that carry it."""
+
+    text: str
+    sources: list[SourceLink]
+
+
+@dataclass(slots=True)
+class VariantView:
+    """One article on its story's page."""
+
+    article: Article
+    anchor: str  # its element id on the page
+    date: datetime | None  # its own date, else the story's
+    undated: bool
+    source_url: str  # the source's page, a site path
+    original_url: str  # the article's own URL if http(s), else ""
+    unique_sentences: tuple[str, ...]  # what no other source in the story reports
+    marked: list[list[MarkedSentence]] | None  # paragraphs of sentences; None with a single source
+    first: bool  # the first report
+    delay: str  # how long after the first report, as "+3 h"; "" for the first
+    # a variant before it on the page carries every sentence marked "all": search indexes those
+    # there only (each copy would add to Pagefind's index, and to its memory, for no new match)
+    echoes: bool = False
+
+    @property
+    def marked_html(self) -> Markup:
+        """`marked` as the default theme shows it, one `<p>` per paragraph and a `<span>` per
+        sentence. Built here rather than looped over in the template: a story page has hundreds
+        of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`.
+        The coverage labels are left out of the search index, as are sentences `echoes` says an
+        earlier variant carries."""
+        repeat = ' data-pagefind-ignore="all"' if self.echoes else ""
+        paragraphs = (
+            "<p>"
+            + "".join(
+                f'<span class="s s-{s.kind}"{repeat if s.kind == "all" else ""}>{escape(s.text)} '
+                f'<small class="cov" data-pagefind-ignore>{s.label}</small></span> '
+                for s in p
+            )
+            + "</p>"
+            for p in self.marked or ()
+        )
+        return Markup("\n".join(paragraphs))
+
+
+@dataclass(slots=True)
+class SourceRow:
+    """An article on its source's page, with the story it belongs to."""
+
+    article: Article
+    date: datetime | None  # its own date, else its story's
+    undated: bool
+    story: StoryView
+    anchor: str  # its place on the story's page
+
+
+@dataclass(slots=True)
+class Pager:
+    """One page of a paginated list. `prev` and `next` are site paths, None at either end
+    (page 1's path may be "", the home: test `is not none`)."""
+
+    items: list[Any]  # this page's items
+    number: int  # from 1
+    count: int  # pages in all
+    prev: str | None
+    next: str | None
+
+
+# One context per page type. Their fields are a template's variables.
+
+
+@dataclass(slots=True)
+class HomeContext:
+    """The home page and its later pages (`page/N/`)."""
+
+    pager: Pager  # every story, newest first, a page of them at a time
+    stories: list[StoryView]  # this page's stories, newest first
+    top: list[StoryView]  # the most covered recent stories, on page 1 only
+
+
+@dataclass(slots=True)
+class StoryContext:
+    """A story with its merged summary and every source's report."""
+
+    story: Story
+    trail: list[Crumb]  # archive pages above it: year, month, day
+    sources: list[SourceLink]  # every source in the story, by its first report
+    tags: list[TagLink]  # its articles' tags
+    summary: list[SummaryLine]  # the merged summary, in reading order
+    variants: list[VariantView]  # oldest first
+    first_source: str | None  # who reported it first; None when no article is dated
+    related: list[StoryLink]  # separate stories about related events
+    filter_months: list[str]  # YYYY-MM of its articles, for the search filters
+    filter_years: list[str]  # YYYY of its articles
+
+
+@dataclass(slots=True)
+class SourceContext:
+    """One outlet's articles, newest first."""
+
+    source: str  # its name
+    feed: str  # the source's Atom feed, a site path
+    pager: Pager
+    rows: list[SourceRow]  # this page's articles
+
+
+@dataclass(slots=True)
+class SourcesContext:
+    """Every source, by name."""
+
+    sources: list[IndexEntry]  # count: articles
+
+
+@dataclass(slots=True)
+class TagContext:
+    """The stories whose articles carry a tag, newest first."""
+
+    tag: str  # as most of its stories spell it
+    feed: str  # the tag's Atom feed, a site path
+    pager: Pager
+    stories: list[StoryView]  # this page's stories
+
+
+@dataclass(slots=True)
+class TagsContext:
+    """Every tag, by name."""
+
+    tags: list[IndexEntry]  # count: stories
+
+
+@dataclass(slots=True)
+class ArchiveContext:
+    """The archive's index, by year and month."""
+
+    years: list[YearEntry]  # newest first
+    undated: int  # stories with no date, listed at archive/undated/
+
+
+@dataclass(slots=True)
+class ArchiveListContext:
+    """The stories first reported in a year, a month or on a day, or the
+    undated ones."""
+
+    heading: str  # "2024", "May 2024", "3 May 2024" or "Undated stories"
+    trail: list[Crumb]  # archive pages above it
+    pager: Pager
+    stories: list[StoryView]  # this page's stories, newest first
+    periods: list[IndexEntry] = field(default_factory=list)  # a year's months, a month's days
+
+
+@dataclass(slots=True)
+class FeedContext:
+    """An Atom feed of the whole site, a source or a tag."""
+
+    feed_title: str  # the site's title, after the source's or tag's name
+    home: str  # the page it stands for; the feed is `feed.xml` in that folder
+    stories: list[StoryView]  # the latest 50 stories, newest first
+    updated: datetime | None  # its newest story's last update
+
+
+@dataclass(slots=True)
+class SitemapContext:
+    """The sitemap."""
+
+    paths: list[str]  # every page a reader can browse to
+
+
+@dataclass(slots=True)
+class RedirectContext:
+    """A retired story URL."""
+
+    target: str  # the story that took its articles, a site path
+
+
+@dataclass(slots=True)
+class PlainContext:
+    """No variables of its own: the globals only."""
+
+
+PageContext = (
+    HomeContext
+    | StoryContext
+    | SourceContext
+    | SourcesContext
+    | TagContext
+    | TagsContext
+    | ArchiveContext
+    | ArchiveListContext
+    | FeedContext
+    | SitemapContext
+    | RedirectContext
+    | PlainContext
+)
+
+# the context each template of the default theme is rendered with
+TEMPLATES: dict[str, type[PageContext]] = {
+    "index.html": HomeContext,
+    "story.html": StoryContext,
+    "source.html": SourceContext,
+    "sources.html": SourcesContext,
+    "tag.html": TagContext,
+    "tags.html": TagsContext,
+    "archive.html": ArchiveContext,
+    "archive_list.html": ArchiveListContext,
+    "feed.xml": FeedContext,
+    "sitemap.xml": SitemapContext,
+    "redirect.html": RedirectContext,
+    "search.html": PlainContext,
+    "404.html": PlainContext,
+    "robots.txt": PlainContext,
+}
+
+
+def variables(context: PageContext) -> dict[str, Any]:
+    """The context's fields as a template's variables (shallow: the views stay objects)."""
+    return {f.name: getattr(context, f.name) for f in fields(context)}
