@@ -16,6 +16,7 @@ import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -224,6 +225,7 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
     )
 
 
+@lru_cache(maxsize=8192)  # slugify is slow, and an archive has few tags used many times
 def tag_slug(tag: str) -> str:
     """A tag's URL slug, from the tag alone (so a story page needs nothing else of the archive):
     spellings that slugify alike ("Central banks", "central-banks") are one tag. A tag with no
@@ -427,7 +429,7 @@ def archive_trail(date: datetime | None, period: str = "day") -> list[Crumb]:
     story sits under the undated stories."""
     if date is None:
         return [ARCHIVE_CRUMB, ("Undated stories", "archive/undated/")]
-    labels = (f"{date:%Y}", f"{date:%B %Y}", format_date(date))
+    labels = (f"{date:%Y}", f"{date:%B}", f"{date.day} {date:%B}")  # each after the one above it
     periods = _PERIODS[1 : _PERIODS.index(period) + 1]
     return [
         ARCHIVE_CRUMB,
