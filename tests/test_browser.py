@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_search_finds_the_seed_story_and_follows_it(tmp_path: Path, seeds_dir: P
     # the filters Pagefind built from the story pages are offered
     page.locator(".pagefind-ui__filter-panel").wait_for()
     filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert {"source", "year", "month"} <= {f.strip().lower() for f in filters}
+    assert {"source", "tag", "year", "month"} <= {f.strip().lower() for f in filters}
     result.click()
     page.wait_for_url(f"**/{seed_story['path']}")
     assert page.locator("h1").inner_text() == seed_story["title"]
@@ -103,3 +104,36 @@ def test_seed_story_page_shows_summary_chips_unique_facts_and_both_variants(
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000  # a rendered page, not a blank one
     page.close()
+
+
+def test_every_page_reads_without_javascript(tmp_path: Path, serve_dir, browser) -> None:
+    """Script only on the search page (and JSON-LD, which is data); with JavaScript off a reader
+    gets from the home page to a story, its day in the archive and one of its tags."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    quiet_build(site, search=False)
+    public = site / "public"
+    for path in public.rglob("*.html"):
+        scripts = re.findall(r"<script\b[^>]*>", path.read_text("utf-8"))
+        if path.relative_to(public).as_posix() != "search/index.html":
+            assert all('type="application/ld+json"' in tag for tag in scripts), path
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(serve_dir(public))
+    top = page.locator("section.top-stories h2 a").first
+    title = top.inner_text()
+    top.click()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("section.summary li").count() >= 1 and page.locator("section.summary li").first.is_visible()
+    assert page.locator("article.variant").count() >= 2
+    page.locator("nav.crumbs a").last.click()  # the story's day
+    assert re.search(r"/archive/\d{4}/\d{2}/\d{2}/$", page.url)
+    assert title in page.locator("main").inner_text()
+    page.go_back()
+    tag = page.locator("p.tags a").first
+    name = tag.inner_text()
+    tag.click()
+    assert "/tags/" in page.url and title in page.locator("main").inner_text()
+    assert page.locator("h1").inner_text() == name
+    context.close()
