@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from slugify import slugify
 
 from sitegen.config import ClusterConfig
 from sitegen.features import ArticleTerms
 from sitegen.model import PIN_NONE, Article
+from sitegen.slugs import slug
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def cluster_stories(
     article_pins: list[str | None] = []
     for a in ordered:
         pin = pins.get(a.id)
-        article_pins.append(None if pin is None else (pin if pin == PIN_NONE else slugify(pin) or "story"))
+        article_pins.append(None if pin is None else (pin if pin == PIN_NONE else slug(pin, "story")))
     alone = [i for i, p in enumerate(article_pins) if p == PIN_NONE]
     pin_of = [None if p == PIN_NONE else p for p in article_pins]
 

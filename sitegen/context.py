@@ -45,6 +45,7 @@ class TagLink(NamedTuple):
 
     name: str
     url: str
+    key: str  # the tag folded (case, spaces and hyphens ignored): the same for every spelling of it
 
 
 @dataclass(slots=True)
@@ -181,7 +182,7 @@ class StoryContext:
     """A story with its merged summary and every source's report."""
 
     story: Story
-    trail: list[Crumb]  # archive pages above it: year, month, day
+    trail: list[Crumb]  # the archive, then its year, month and day (or the undated stories)
     sources: list[SourceLink]  # every source in the story, by its first report
     tags: list[TagLink]  # its articles' tags
     summary: list[SummaryLine]  # the merged summary, in reading order
@@ -252,7 +253,7 @@ class FeedContext:
 
     feed_title: str  # the site's title, after the source's or tag's name
     home: str  # the page it stands for; the feed is `feed.xml` in that folder
-    stories: list[StoryView]  # the latest 50 stories, newest first
+    stories: list[StoryView]  # the latest 50 (a source's: by its latest report in each)
     updated: datetime | None  # its newest story's last update
 
 

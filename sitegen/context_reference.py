@@ -48,12 +48,20 @@ def fields_of(cls: type) -> list[tuple[str, str]]:
 
 
 def _comments(cls: type) -> dict[str, str]:
-    """The comment after each field in the class's source: the reference's descriptions."""
-    notes = {}
+    """The comment on each field in the class's source, after it on its line or on the lines
+    just above it: the reference's descriptions."""
+    notes: dict[str, str] = {}
+    above: list[str] = []
     for line in inspect.getsource(cls).splitlines():
+        if line.strip().startswith("#"):
+            above.append(line.strip().lstrip("#").strip())
+            continue
         match = _FIELD.match(line)
-        if match and match.group(2):
-            notes[match.group(1)] = match.group(2)
+        if match:
+            note = match.group(2) or " ".join(above)
+            if note:
+                notes[match.group(1)] = note
+        above = []
     return notes
 
 
@@ -69,7 +77,7 @@ def _table(cls: type) -> Iterator[str]:
     yield "| name | type | |"
     yield "|---|---|---|"
     for name, kind in rows:
-        yield f"| `{name}` | `{kind.replace('|', '&#124;')}` | {notes.get(name, '')} |"
+        yield f"| `{name}` | `{kind.replace('|', '&#124;')}` | {notes.get(name, '').replace('|', '&#124;')} |"
 
 
 def reference() -> str:

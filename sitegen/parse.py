@@ -9,12 +9,12 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from sentencex import segment
-from slugify import slugify
 
 from sitegen.diagnostics import Report
 from sitegen.language import detect_language
 from sitegen.load import CONTROL_CHARS, parse_date
 from sitegen.model import PIN_NONE, Article, RawDocument
+from sitegen.slugs import MAX_SLUG, slug
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -82,10 +82,10 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
             doc.meta_lines.get("source"),
         )
     pin = _text(meta.get("story")) or None
-    if pin is not None and pin != PIN_NONE and (slugify(pin) or "story") != pin:
+    if pin is not None and pin != PIN_NONE and slug(pin, "story") != pin:
         report.warn(
             doc.path,
-            f"story pin {pin!r} is not a slug; read as {slugify(pin) or 'story'!r}",
+            f"story pin {pin!r} is not a slug (or longer than {MAX_SLUG}); read as {slug(pin, 'story')!r}",
             doc.meta_lines.get("story"),
         )
 

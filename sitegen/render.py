@@ -57,6 +57,7 @@ from sitegen.context import (
 )
 from sitegen.diagnostics import Report
 from sitegen.model import Archive, Article, Story
+from sitegen.slugs import slug, tag_key, tag_slug
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 _SAFE_SCHEMES = {"http", "https"}
@@ -175,12 +176,12 @@ def source_slugs(articles: Iterable[Article]) -> dict[str, str]:
     slugs: dict[str, str] = {}
     used: set[str] = set()
     for name in sorted({a.source for a in articles}):
-        base = slugify(name) or "source"
-        slug, n = base, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
-        slugs[name] = slug
+        base = slug(name, "source")
+        unique, n = base, 2
+        while unique in used:
+            unique, n = f"{base}-{n}", n + 1
+        used.add(unique)
+        slugs[name] = unique
     return slugs
 
 
@@ -225,12 +226,7 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
     )
 
 
-@lru_cache(maxsize=8192)  # slugify is slow, and an archive has few tags used many times
-def tag_slug(tag: str) -> str:
-    """A tag's URL slug, from the tag alone (so a story page needs nothing else of the archive):
-    spellings that slugify alike ("Central banks", "central-banks") are one tag. A tag with no
-    letters or digits to keep is named by a hash of it."""
-    return slugify(tag) or "tag-" + hashlib.blake2b(tag.encode(), digest_size=4).hexdigest()
+_tag_slug = lru_cache(maxsize=8192)(tag_slug)  # slugify is slow, and an archive has few tags used many times
 
 
 def story_tags(articles: Iterable[Article]) -> list[TagLink]:
@@ -239,9 +235,9 @@ def story_tags(articles: Iterable[Article]) -> list[TagLink]:
     seen: dict[str, TagLink] = {}
     for article in articles:
         for tag in article.tags:
-            slug = tag_slug(tag)
-            if slug not in seen:
-                seen[slug] = TagLink(tag, f"tags/{slug}/")
+            folder = _tag_slug(tag)
+            if folder not in seen:
+                seen[folder] = TagLink(tag, f"tags/{folder}/", tag_key(tag))
     return list(seen.values())
 
 
@@ -661,7 +657,7 @@ def stories_json(
             "first_published": iso_date(story.first_published) or None,
             "last_updated": iso_date(story.last_updated) or None,
             "sources": list(story.sources),
-            "tags": [t.name for t in story_tags(archive.story_articles(story))],
+            "tags": [{"name": t.name, "path": t.url} for t in story_tags(archive.story_articles(story))],
             "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
             "related": list(story.related),
             "articles": [

@@ -261,3 +261,27 @@ def test_a_build_killed_at_any_stage_leaves_the_old_site_or_the_new_one(tmp_path
 def public_files(site: Path) -> dict[str, bytes]:
     root = site / "public"
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_names_too_long_for_a_folder_are_cut_not_fatal(make_site) -> None:
+    """A 300-character story pin once crashed the build (a folder name over 255 bytes); source,
+    tag and pin slugs are cut to 80 characters, the pin with a warning on its line."""
+    pin = "-".join(["word"] * 70)
+    site = make_site(
+        {
+            "content/wire/long.md": (
+                f"---\ntitle: Long names\nsource: {'Source ' * 60}\ndate: 2024-01-02\nstory: {pin}\n"
+                f"tags: [{'tag' * 100}]\n---\nThe council met on Tuesday and approved the harbour budget.\n"
+            )
+        }
+    )
+    result = quiet_build(site, search=False)
+    assert result.report.articles_published == 1
+    warnings = [d for d in result.report.diagnostics if d.path == "wire/long.md"]
+    assert [d.line for d in warnings if "story pin" in d.message] == [5]
+    (story,) = read_stories(site)
+    public = site / "public"
+    folders = [p.name for p in public.rglob("*") if p.is_dir()]
+    assert max(len(name) for name in folders) <= 80 + 9  # a cut tag slug carries "-" and a hash
+    assert (public / story["path"] / "index.html").is_file()
+    assert (public / story["tags"][0]["path"] / "index.html").is_file()

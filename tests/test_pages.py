@@ -234,7 +234,7 @@ def test_each_tag_has_a_page_and_a_feed_of_its_stories(make_site) -> None:
     tagged = {
         "rate-cut": ["Central Banks", "economy"],
         "bank-merger": ["central-banks", "Business"],
-        "budget-vote": ["central-banks", "politics", "!!!"],
+        "budget-vote": ["central-banks", "politics", "!!!", "C++", "C#"],
         "ferry-strike": [],
     }
     for n, (pin, tags) in enumerate(tagged.items()):
@@ -249,15 +249,19 @@ def test_each_tag_has_a_page_and_a_feed_of_its_stories(make_site) -> None:
 
     index = html5lib.parse((public / "tags" / "index.html").read_bytes(), namespaceHTMLElements=False)
     listed = {a.text: a.get("href") for a in index.iter("a") if (a.get("href") or "").startswith("/tags/")}
-    assert listed.keys() >= {"central-banks", "economy", "Business", "politics", "!!!"}
+    assert listed.keys() >= {"central-banks", "economy", "Business", "politics", "!!!", "C++", "C#"}
     assert "Central Banks" not in listed and listed["central-banks"] == "/tags/central-banks/"
+    assert listed["Business"] == "/tags/business/"
     assert re.fullmatch(r"/tags/tag-[0-9a-f]{8}/", listed["!!!"])
+    # slugify makes both "c": they stay two tags
+    assert re.fullmatch(r"/tags/c-[0-9a-f]{8}/", listed["C++"]) and listed["C++"] != listed["C#"]
 
     expected = {
         "central-banks": {"rate-cut", "bank-merger", "budget-vote"},
         "economy": {"rate-cut"},
         "Business": {"bank-merger"},
         "!!!": {"budget-vote"},
+        "C#": {"budget-vote"},
     }
     for name, pins in expected.items():
         folder = public / listed[name].strip("/")
@@ -272,5 +276,13 @@ def test_each_tag_has_a_page_and_a_feed_of_its_stories(make_site) -> None:
     assert 'href="/tags/central-banks/">Central Banks</a>' in story and 'href="/tags/economy/"' in story
     assert "/tags/" not in (public / "stories" / "ferry-strike" / "index.html").read_text("utf-8").split("<main")[1]
     stories = {s["id"]: s for s in read_stories(site)}
-    assert stories["budget-vote"]["tags"] == ["central-banks", "politics", "!!!"]
+    assert [t["name"] for t in stories["budget-vote"]["tags"]] == ["central-banks", "politics", "!!!", "C++", "C#"]
+    assert stories["rate-cut"]["tags"][0] == {"name": "Central Banks", "path": "tags/central-banks/"}
+    # one search filter value and one Atom term for every spelling of a tag
+    for pin in ("rate-cut", "bank-merger"):
+        assert 'data-pagefind-filter="tag:central-banks"' in (public / "stories" / pin / "index.html").read_text(
+            "utf-8"
+        )
+    terms = re.findall(r'<category term="([^"]+)"', (public / "feed.xml").read_text("utf-8"))
+    assert terms.count("central-banks") == 3
     assert stories["rate-cut"]["articles"][0]["tags"] == ["Central Banks", "economy"]

@@ -20,6 +20,7 @@ from sitegen.config import SiteConfig
 from sitegen.load import ContentFile
 from sitegen.model import Article
 from sitegen.render import article_anchor, pagefind_value, source_slugs
+from sitegen.slugs import MAX_SLUG, tag_key, tag_slug
 from sitegen.story_ids import default_story_id
 from sitegen.summarize import merge_summary
 from sitegen.write import safe_target
@@ -69,7 +70,7 @@ def test_no_output_path_leaves_the_output_folder(rel: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(names=st.lists(st.text(max_size=40), min_size=1, max_size=8), title=st.text(max_size=80))
+@given(names=st.lists(st.text(max_size=300), min_size=1, max_size=8), title=st.text(max_size=80))
 def test_slugs_are_plain_and_unique(names: list[str], title: str) -> None:
     articles = [
         Article(id=f"x{i}", path=f"x{i}.md", title="t", source=n, date=None, lang="en") for i, n in enumerate(names)
@@ -81,6 +82,19 @@ def test_slugs_are_plain_and_unique(names: list[str], title: str) -> None:
     assert re.fullmatch(r"a-[a-z0-9][a-z0-9/_-]*", article_anchor(articles[0]).replace("/", "-"))
     value = pagefind_value(title)
     assert "<" not in value and ">" not in value and html.unescape(value) == value
+    assert all(len(s) <= MAX_SLUG + 3 for s in slugs.values())  # "-N" when two cut slugs meet
+
+
+@settings(max_examples=500, deadline=None)
+@given(tags=st.lists(st.text(max_size=200) | st.sampled_from(["C++", "C#", "c", "Central Banks", "central-banks"])))
+def test_tags_are_one_folder_per_tag_and_one_tag_per_folder(tags: list[str]) -> None:
+    folders = {tag: tag_slug(tag) for tag in tags}
+    for folder in folders.values():
+        assert SLUG.fullmatch(folder) and len(folder) <= MAX_SLUG + 9, folder
+    keys: dict[str, str] = {}
+    for tag, folder in folders.items():  # the same folder exactly when the same tag, folded
+        assert keys.setdefault(folder, tag_key(tag)) == tag_key(tag), (tag, folder)
+    assert len(set(folders.values())) == len({tag_key(t) for t in tags})
 
 
 sentence = st.text(min_size=1, max_size=120)
