@@ -74,6 +74,7 @@ class StoryView:
     id: str
     url: str  # its page, a site path
     title: str
+    lang: str  # the language of the article its title comes from
     first_published: datetime | None
     last_updated: datetime | None
     sources: list[SourceLink]

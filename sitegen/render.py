@@ -215,6 +215,7 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
         id=story.id,
         url=story.url,
         title=story.title,
+        lang=next((a.lang for a in articles if a.title == story.title), articles[0].lang),
         first_published=story.first_published,
         last_updated=story.last_updated,
         sources=source_links(story.sources, slugs),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,6 +81,10 @@ def test_bundled_sample_archive_builds_every_page(tmp_path: Path) -> None:
     spanish = next(s for s in stories if any(a["id"] == "cronica-andina/cortes-de-agua-embalse" for a in s["articles"]))
     page = (public / spanish["path"] / "index.html").read_text("utf-8")
     assert 'lang="es"' in page
+    # its card on the home page says so too; an English card does not
+    home_cards = re.findall(r'<li class="story-card"( lang="es")?>\s*<h2><a href="/([^"]+)"', home)
+    assert ("", spanish["path"]) not in home_cards and (' lang="es"', spanish["path"]) in home_cards
+    assert any(lang == "" for lang, _ in home_cards)
 
 
 def test_site_templates_override_the_theme(seeds_site: Path) -> None:

@@ -50,6 +50,7 @@ PINNED: dict[str, dict[str, str]] = {
         "id": "str",
         "url": "str",
         "title": "str",
+        "lang": "str",
         "first_published": "datetime | None",
         "last_updated": "datetime | None",
         "sources": "list[SourceLink]",
