@@ -11,6 +11,7 @@ import yaml
 from slugify import slugify
 
 from sitegen.diagnostics import Report
+from sitegen.slugs import slug
 
 FIELDS = ("id", "title", "date", "source", "url", "lang")
 
@@ -43,7 +44,7 @@ def import_jsonl(jsonl: Path, content_dir: Path) -> ImportResult:
                 result.report.warn(name, "record has no 'text' string; skipped", number)
                 continue
             meta = {k: str(record[k]) for k in FIELDS if record.get(k) not in (None, "")}
-            folder = slugify(meta.get("source", "")) or "imported"
+            folder = slug(meta.get("source", ""), "imported")
             stem = (
                 slugify(meta.get("id", ""), max_length=80)
                 or hashlib.sha1(record["text"].encode("utf-8")).hexdigest()[:12]

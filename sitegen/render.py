@@ -16,7 +16,6 @@ import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -227,16 +226,13 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
     )
 
 
-_tag_slug = lru_cache(maxsize=8192)(tag_slug)  # slugify is slow, and an archive has few tags used many times
-
-
 def story_tags(articles: Iterable[Article]) -> list[TagLink]:
     """The tags of a story's articles, once each, in the order they first appear (oldest article
     first), each as its first article spells it."""
     seen: dict[str, TagLink] = {}
     for article in articles:
         for tag in article.tags:
-            folder = _tag_slug(tag)
+            folder = tag_slug(tag)
             if folder not in seen:
                 seen[folder] = TagLink(tag, f"tags/{folder}/", tag_key(tag))
     return list(seen.values())
@@ -388,7 +384,7 @@ def _archive_pages(newest: list[StoryView], config: SiteConfig, listed: list[str
         months[(year, month)].extend(items)
         date = datetime(year, month, day)
         first = archive_path(date, "day")
-        month_days[(year, month)].append(IndexEntry(f"{day} {date:%B}", first, len(items)))
+        month_days[(year, month)].append(IndexEntry(_day_label(date), first, len(items)))
         yield from _archive_list(items, format_date(date), first, archive_trail(date, "month"), config, listed)
     years: dict[int, YearEntry] = {}
     by_year: dict[int, list[StoryView]] = defaultdict(list)
@@ -421,12 +417,17 @@ def archive_path(date: datetime, period: str) -> str:
     return "archive/" + "".join(f"{p}/" for p in parts)
 
 
+def _day_label(date: datetime) -> str:
+    """A day within its month's page or trail ("3 August"): the year is said above it."""
+    return f"{date.day} {date:%B}"
+
+
 def archive_trail(date: datetime | None, period: str = "day") -> list[Crumb]:
     """Breadcrumbs down the archive to `date`'s `period`: its year, month, then day. An undated
     story sits under the undated stories."""
     if date is None:
         return [ARCHIVE_CRUMB, ("Undated stories", "archive/undated/")]
-    labels = (f"{date:%Y}", f"{date:%B}", f"{date.day} {date:%B}")  # each after the one above it
+    labels = (f"{date:%Y}", f"{date:%B}", _day_label(date))  # each after the one above it
     periods = _PERIODS[1 : _PERIODS.index(period) + 1]
     return [
         ARCHIVE_CRUMB,
@@ -650,6 +651,7 @@ def stories_json(
         if isinstance(text, str):
             yield ("," if n else "") + text
             continue
+        articles = archive.story_articles(story)
         entry = {
             "id": story.id,
             "url": config.site_url + story.url,
@@ -658,7 +660,7 @@ def stories_json(
             "first_published": iso_date(story.first_published) or None,
             "last_updated": iso_date(story.last_updated) or None,
             "sources": list(story.sources),
-            "tags": [{"name": t.name, "path": t.url} for t in story_tags(archive.story_articles(story))],
+            "tags": [{"name": t.name, "path": t.url} for t in story_tags(articles)],
             "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
             "related": list(story.related),
             "articles": [
@@ -673,7 +675,7 @@ def stories_json(
                     "path": a.path,
                     "unique_sentences": list(story.summary.unique_sentences.get(a.id, ())),
                 }
-                for a in archive.story_articles(story)
+                for a in articles
             ],
         }
         # compact: with `indent` the json module falls back from its C encoder to Python (10x slower)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -14,9 +15,10 @@ MAX_SLUG = 80
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
-def slug(text: str, fallback: str) -> str:
-    """`text` slugified, cut at a word boundary to MAX_SLUG characters; `fallback` if nothing is left."""
-    return slugify(text, max_length=MAX_SLUG, word_boundary=True) or fallback
+def slug(text: str, fallback: str, max_length: int = MAX_SLUG) -> str:
+    """`text` slugified, cut at a word boundary to `max_length` characters; `fallback` if nothing
+    is left."""
+    return slugify(text, max_length=max_length, word_boundary=True) or fallback
 
 
 def short_hash(text: str) -> str:
@@ -29,6 +31,7 @@ def tag_key(tag: str) -> str:
     return _SEPARATORS.sub("-", unicodedata.normalize("NFKC", tag).casefold()).strip("-")
 
 
+@lru_cache(maxsize=8192)  # slugify is slow, and an archive has few tags used many times
 def tag_slug(tag: str) -> str:
     """The tag's folder, from the tag alone (a story's page needs nothing else of the archive).
     Its slug when the slug says all the tag does, else the slug and a hash of the tag's key:

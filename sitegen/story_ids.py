@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slugify import slugify
+from sitegen.slugs import slug
 
 _FORMAT = 1
 _SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,120}\Z")  # anything else in the file is ignored, never a path
@@ -68,8 +68,7 @@ class StoryRegistry:
 def default_story_id(title: str, anchor_id: str) -> str:
     """A readable slug of the founding article's title plus a short hash of its id."""
     digest = hashlib.sha1(anchor_id.encode("utf-8")).hexdigest()[:6]
-    slug = slugify(title, max_length=50, word_boundary=True) or "story"
-    return f"{slug}-{digest}"
+    return f"{slug(title, 'story', max_length=50)}-{digest}"
 
 
 def assign_ids(
