@@ -58,7 +58,16 @@ from sitegen.diagnostics import Report
 from sitegen.model import Archive, Article, Story
 from sitegen.slugs import slug, tag_key, tag_slug
 
-BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+def _bundled_themes() -> Path:
+    """An installed wheel carries the themes inside the package (`sitegen/themes/`); a checkout
+    or an editable install reads the repository's top-level `themes/`."""
+    package = Path(__file__).resolve().parent
+    inside = package / "themes"
+    return inside if inside.is_dir() else package.parent / "themes"
+
+
+BUNDLED_THEMES = _bundled_themes()
 _SAFE_SCHEMES = {"http", "https"}
 
 
@@ -750,7 +759,8 @@ def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Rep
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
         where, line = (frames[-1].filename, frames[-1].lineno) if frames else (page.template, None)
-        report.error(template_path(where, site_dir), f"template error rendering {page.path}: {exc}", line)
+        # no page in the message: a template that fails on every page is one problem, at its line
+        report.error(template_path(where, site_dir), f"template error: {exc}", line)
     return None
 
 
