@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -20,10 +23,11 @@ from typing import Any
 
 import pytest
 
+from sitegen import pool
 from sitegen.build import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SEEDS = REPO / "tests" / "seeds"  # the two seed articles, the project's own fixtures: the suite runs from a clone
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,11 +39,58 @@ CHROMIUM_ARGS = [
 ]
 
 
+RUN_MARK = "SITEGEN_TEST_RUN"  # in the environment of every process the suite starts, and theirs
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ[RUN_MARK] = f"{os.getpid()}-{time.time_ns()}"
+
+
+def processes_left() -> dict[int, str]:
+    """Processes other than this one that carry this run's mark (orphans too: they keep their
+    environment when their parent dies), by pid with their command line."""
+    mark = f"{RUN_MARK}={os.environ[RUN_MARK]}".encode()
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if mark not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # gone, or a zombie
+            continue
+        if parent == os.getpid() and "multiprocessing.resource_tracker" in command:
+            continue  # this process's own tracker: it ends when this process does
+        found[int(entry.name)] = command
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The suite fails if any process it started outlives it (after a few seconds' grace for
+    those on their way out); they are killed, and named."""
+    pool.close()  # the pool in-process builds started, closed as it would be at exit
+    deadline = time.monotonic() + 10
+    while (left := processes_left()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not left:
+        return
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = "\n".join(f"  {pid}: {cmd[:160]}" for pid, cmd in sorted(left.items()))
+    message = f"{len(left)} processes started by the tests outlived them (killed now):\n{lines}"
+    if reporter is not None:
+        reporter.write_line(message, red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    path = SHARED / "seeds"
-    assert path.is_dir(), f"the seed articles are missing: expected {path}"
-    return path
+    assert len(list(SEEDS.iterdir())) == 2, f"the seed articles are missing: expected them in {SEEDS}"
+    return SEEDS
 
 
 SiteFactory = Callable[[dict[str, str | bytes]], Path]

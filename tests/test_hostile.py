@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -239,6 +240,7 @@ def test_a_build_killed_at_any_stage_leaves_the_old_site_or_the_new_one(tmp_path
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            start_new_session=True,  # its own process group: the build and its pool's workers
         )
         assert proc.stdout is not None
         if trigger == "started":
@@ -247,15 +249,34 @@ def test_a_build_killed_at_any_stage_leaves_the_old_site_or_the_new_one(tmp_path
             for line in proc.stdout:
                 if line.startswith(trigger):
                     break
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole group, as a machine that dies would
         proc.wait()
         proc.stdout.close()
+        assert group_gone(proc.pid), f"processes of the build killed at {trigger} are still running"
         now = public_files(site)
         assert now in (old, new), trigger
         outcomes.append("new" if now == new else "old")
     assert outcomes[0] == "old"  # killed mid-load, before anything could be swapped in
     build_cli(site)
     assert public_files(site) == new
+
+
+def group_gone(group: int, seconds: float = 10) -> bool:
+    """Whether every process of the group has ended (zombies aside) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = []
+        for entry in Path("/proc").iterdir():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if entry.name.isdigit() and fields[0] != "Z" and int(fields[2]) == group:
+                alive.append(entry.name)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def public_files(site: Path) -> dict[str, bytes]:
