@@ -16,7 +16,7 @@ from sitegen.archive import finish_archive, plan_stories, summarize_all
 from sitegen.articles import load_articles
 from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering, cluster_stories
-from sitegen.config import SiteConfig, load_config
+from sitegen.config import ConfigError, SiteConfig, load_config, require_site
 from sitegen.diagnostics import Report
 from sitegen.features import ArticleTerms
 from sitegen.model import Archive, Article
@@ -62,7 +62,10 @@ def build(
     """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config.
     `log` hears one line per stage; `progress` draws the long stages as they go."""
     config = load_config(site_dir)
+    require_site(site_dir, config)
     if base_url:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
         config = replace(config, base_url=base_url)
     report = Report()
     timings: dict[str, float] = {}

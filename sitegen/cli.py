@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import __version__, interrupt
 from sitegen.config import ConfigError, load_config
 
 
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build.add_argument("--no-cache", action="store_true", help="ignore the build cache (clean build)")
     build.add_argument("--quiet", action="store_true", help="print only diagnostics and the final line")
+    build.add_argument("--verbose", action="store_true", help="print every diagnostic (else repeats are folded)")
     build.add_argument(
         "--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)"
     )
@@ -39,15 +40,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-search", action="store_true", help="skip the search index (its files are not required)")
     check.add_argument("--no-cache", action="store_true", help="ignore the build cache (clean build)")
+    check.add_argument("--verbose", action="store_true", help="print every diagnostic (else repeats are folded)")
 
     serve = sub.add_parser("serve", parents=[common], help="build, serve on loopback, rebuild and reload on every edit")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     serve.add_argument("--open", action="store_true", help="open the site in the default browser")
+    serve.add_argument("--verbose", action="store_true", help="print every diagnostic (else repeats are folded)")
 
     imp = sub.add_parser("import", parents=[common], help="turn a JSON Lines export into content files")
     imp.add_argument("file", type=Path, metavar="FILE.jsonl")
+    imp.add_argument("--verbose", action="store_true", help="print every diagnostic (else repeats are folded)")
+
+    new = sub.add_parser("new", help="start a new site in DIR: sample article, commented settings, Netlify config")
+    new.add_argument("folder", type=Path, metavar="DIR")
+    new.add_argument(
+        "--force", action="store_true", help="add the site to a folder that is not empty (never overwrites)"
+    )
 
     summ = sub.add_parser("summarize", parents=[common], help="print the merged summary of article files")
     summ.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -63,32 +73,58 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    interrupt.install()
     try:
-        if args.command == "build":
-            return cmd_build(
-                args.site,
-                strict=args.strict,
-                search=not args.no_search,
-                use_cache=not args.no_cache,
-                quiet=args.quiet,
-                base_url=args.base_url,
-            )
-        if args.command == "check":
-            return cmd_check(args.site, search=not args.no_search, use_cache=not args.no_cache)
-        if args.command == "serve":
-            return cmd_serve(args.site, args.host, args.port, search=not args.no_search, open_browser=args.open)
-        if args.command == "import":
-            return cmd_import(args.site, args.file)
-        if args.command == "summarize":
-            return cmd_summarize(args.site, args.files, args.max_words)
+        return _run(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, interrupt.Terminated) as stop:
+        from sitegen import pool
+
+        with interrupt.ignored():
+            pool.stop()
+            if args.command != "serve":  # serve says it is stopping itself
+                print("interrupted", file=sys.stderr)
+            interrupt.leave(interrupt.exit_code(stop))
+    return 2  # not reached: leave() does not return
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        return cmd_build(
+            args.site,
+            strict=args.strict,
+            search=not args.no_search,
+            use_cache=not args.no_cache,
+            quiet=args.quiet,
+            base_url=args.base_url,
+            verbose=args.verbose,
+        )
+    if args.command == "check":
+        return cmd_check(args.site, search=not args.no_search, use_cache=not args.no_cache, verbose=args.verbose)
+    if args.command == "serve":
+        return cmd_serve(
+            args.site, args.host, args.port, search=not args.no_search, open_browser=args.open, verbose=args.verbose
+        )
+    if args.command == "import":
+        return cmd_import(args.site, args.file, verbose=args.verbose)
+    if args.command == "summarize":
+        return cmd_summarize(args.site, args.files, args.max_words)
+    if args.command == "new":
+        return cmd_new(args.folder, force=args.force)
     return 2
 
 
 def cmd_build(
-    site: Path, *, strict: bool, search: bool, use_cache: bool, quiet: bool, base_url: str | None = None
+    site: Path,
+    *,
+    strict: bool,
+    search: bool,
+    use_cache: bool,
+    quiet: bool,
+    base_url: str | None = None,
+    verbose: bool = False,
 ) -> int:
     from sitegen.build import build
     from sitegen.progress import no_progress, terminal_progress
@@ -104,7 +140,7 @@ def cmd_build(
             log=(lambda _: None) if quiet else print,
             progress=progress,
         )
-    for line in result.report.summary_lines():
+    for line in result.report.summary_lines(verbose):
         print(line, file=sys.stderr)
     if result.report.has_errors:
         return 1
@@ -114,13 +150,13 @@ def cmd_build(
     return 0
 
 
-def cmd_check(site: Path, *, search: bool, use_cache: bool) -> int:
+def cmd_check(site: Path, *, search: bool, use_cache: bool, verbose: bool = False) -> int:
     """Exit 1 when the build failed or any internal link or asset is broken."""
     from sitegen.build import build
     from sitegen.check import check_site
 
     result = build(site, search=search, use_cache=use_cache, log=lambda _: None)
-    for line in result.report.summary_lines()[:-1]:
+    for line in result.report.summary_lines(verbose)[:-1]:
         print(line, file=sys.stderr)
     checked = check_site(result.output_dir, result.config.site_url, skip=() if search else ("pagefind/",))
     for problem in checked.problems:
@@ -129,7 +165,7 @@ def cmd_check(site: Path, *, search: bool, use_cache: bool) -> int:
     return 1 if checked.problems or result.report.has_errors else 0
 
 
-def cmd_serve(site: Path, host: str, port: int, *, search: bool, open_browser: bool) -> int:
+def cmd_serve(site: Path, host: str, port: int, *, search: bool, open_browser: bool, verbose: bool = False) -> int:
     from sitegen.serve import serve
 
     def ready(url: str) -> None:
@@ -138,15 +174,21 @@ def cmd_serve(site: Path, host: str, port: int, *, search: bool, open_browser: b
 
             webbrowser.open(url)
 
-    return serve(site, host, port, search=search, log=lambda line: print(line, flush=True), ready=ready)
+    return serve(
+        site, host, port, search=search, log=lambda line: print(line, flush=True), ready=ready, verbose=verbose
+    )
 
 
-def cmd_import(site: Path, jsonl: Path) -> int:
+def cmd_import(site: Path, jsonl: Path, *, verbose: bool = False) -> int:
     from sitegen.importer import import_jsonl
 
+    if not site.is_dir():
+        raise ConfigError(f"{site}: no such folder (--site names the site folder the articles are imported into)")
+    if not jsonl.is_file():
+        raise ConfigError(f"{jsonl}: {'is a folder' if jsonl.is_dir() else 'no such file'}")
     config = load_config(site)
     result = import_jsonl(jsonl, site / config.content_dir)
-    for line in result.report.summary_lines()[:-1]:
+    for line in result.report.summary_lines(verbose)[:-1]:
         print(line, file=sys.stderr)
     print(f"imported {len(result.written)} articles into {site / config.content_dir}")
     return 0 if result.written or not result.report.diagnostics else 1
@@ -162,3 +204,15 @@ def cmd_summarize(site: Path, files: Sequence[Path], max_words: int | None) -> i
     for sentence in summary.sentences:
         print(sentence.text)
     return 0 if summary.sentences else 1
+
+
+def cmd_new(folder: Path, *, force: bool) -> int:
+    from sitegen.scaffold import new_site
+
+    made = new_site(folder, force)
+    for path in made.kept:
+        print(f"kept {path} (already there)", file=sys.stderr)
+    print(f"created a site in {folder}: {len(made.written)} files")
+    print(f"  cd {folder} && sitegen serve     preview at http://127.0.0.1:8000/, rebuilt on every edit")
+    print("  sitegen build                    the site in public/, ready to publish (netlify.toml does it on Netlify)")
+    return 0

@@ -20,8 +20,39 @@ class ConfigError(Exception):
     """The configuration file is unreadable or names an unknown or mistyped key."""
 
 
-def _doc(text: str) -> dict[str, str]:
-    return {"doc": text}
+def _doc(text: str, low: float | None = None, high: float | None = None, above: bool = False) -> dict[str, Any]:
+    """A field's documentation, and the range its value must lie in: from `low` (more than `low`
+    when `above`) up to `high`; None is unbounded."""
+    return {"doc": text, "range": (low, high, above)}
+
+
+def allowed(low: float | None, high: float | None, above: bool) -> str:
+    """A range in words, for errors and the README."""
+    start = "" if low is None else f"more than {low}" if above else f"at least {low}"
+    if high is None:
+        return start
+    if low is None:
+        return f"at most {high}"
+    return f"more than {low} and at most {high}" if above else f"from {low} to {high}"
+
+
+def _out_of_range(value: object, low: float | None, high: float | None, above: bool) -> str | None:
+    """What is wrong with a number, or None."""
+    if not isinstance(value, int | float):
+        return None
+    below = low is not None and (value <= low if above else value < low)
+    if below or (high is not None and value > high):
+        return f"must be {allowed(low, high, above)}"
+    return None
+
+
+def _folder_problem(value: str) -> str | None:
+    """A folder setting must name a place inside the site root: the output folder is replaced
+    whole on every build."""
+    path = Path(value)
+    if not value.strip() or path.is_absolute() or ".." in path.parts or path.parts in ((), (".",)):
+        return "must be a folder inside the site root (relative, not '.' or '..')"
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,44 +63,53 @@ class ClusterConfig:
         default=0.2,
         metadata=_doc(
             "Mean cosine similarity two groups of articles need to be merged into one story "
-            "(average linkage). Higher splits more, lower merges more."
+            "(average linkage). Higher splits more, lower merges more.",
+            low=0.0,
+            high=1.0,
+            above=True,
         ),
     )
     window_days: float = field(
         default=3.0,
         metadata=_doc(
             "Reports this many days apart or closer are compared on their text alone; beyond it "
-            "the time prior (`time_decay`) applies. Undated articles are never penalised."
+            "the time prior (`time_decay`) applies. Undated articles are never penalised.",
+            low=0.0,
         ),
     )
     time_decay: float = field(
         default=0.2,
         metadata=_doc(
             "Strength of the time prior: similarity is divided by 1 + time_decay × ln(gap / "
-            "window_days) for reports further apart than the window. 0 turns it off."
+            "window_days) for reports further apart than the window. 0 turns it off.",
+            low=0.0,
         ),
     )
     expansion: float = field(
         default=1.0,
         metadata=_doc(
             "Weight of the neighbours' mean vector blended into each article's vector before "
-            "linkage; helps short and reworded texts meet. 0 turns it off."
+            "linkage; helps short and reworded texts meet. 0 turns it off.",
+            low=0.0,
         ),
     )
     related_threshold: float = field(
         default=0.08,
         metadata=_doc(
             "Similarity of two stories' centroids (their members' 40 heaviest terms) at which "
-            "separate stories are linked as related."
+            "separate stories are linked as related.",
+            low=0.0,
+            high=1.0,
+            above=True,
         ),
     )
     title_weight: float = field(
         default=2.0,
-        metadata=_doc("How much more a word of the title or lead counts than one of the body."),
+        metadata=_doc("How much more a word of the title or lead counts than one of the body.", low=0.0, above=True),
     )
     lead_sentences: int = field(
         default=3,
-        metadata=_doc("Opening sentences of the body that count as the lead."),
+        metadata=_doc("Opening sentences of the body that count as the lead.", low=0),
     )
     registry_file: str = field(
         default="story-ids.json",
@@ -86,7 +126,7 @@ class SummaryConfig:
 
     max_words: int = field(
         default=120,
-        metadata=_doc("Length budget of the merged summary shown on story pages, in words."),
+        metadata=_doc("Length budget of the merged summary shown on story pages, in words.", low=1),
     )
 
 
@@ -117,11 +157,11 @@ class SiteConfig:
         default="content", metadata=_doc("Folder, relative to the site root, holding the articles.")
     )
     stories_per_page: int = field(
-        default=20, metadata=_doc("Stories per page on the home page and other paginated lists.")
+        default=20, metadata=_doc("Stories per page on the home page and other paginated lists.", low=1)
     )
     max_file_bytes: int = field(
         default=5_000_000,
-        metadata=_doc("Content files larger than this are skipped and reported."),
+        metadata=_doc("Content files larger than this are skipped and reported.", low=1),
     )
     cluster: ClusterConfig = field(
         default_factory=ClusterConfig, metadata=_doc("Story clustering settings (table `[cluster]`).")
@@ -155,6 +195,9 @@ def _from_table(cls: type, table: dict[str, Any], where: str) -> Any:
             value, ok = float(value), True
         if not ok:
             raise ConfigError(f"{where}: {key!r} must be {expected.__name__}, got {type(value).__name__} {value!r}")
+        problem = _out_of_range(value, *f.metadata["range"]) if "range" in f.metadata else None
+        if problem:
+            raise ConfigError(f"{where}: {key!r} {problem}, got {value!r}")
         values[key] = value
     return cls(**values)
 
@@ -169,7 +212,35 @@ def load_config(site_dir: Path) -> SiteConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{CONFIG_FILE}: {exc}") from exc
     config: SiteConfig = _from_table(SiteConfig, table, CONFIG_FILE)
+    validate(config)
     return config
+
+
+def require_site(site_dir: Path, config: SiteConfig) -> None:
+    """Refuse a folder that is not a site before anything is written into it: a mistyped `--site`
+    or a build in the wrong folder would otherwise create `public/`, a cache and a registry there."""
+    what = f"a site folder holds {config.content_dir}/ with the articles and, optionally, {CONFIG_FILE}"
+    if not site_dir.is_dir():
+        raise ConfigError(f"{site_dir}: no such folder ({what}); start one with: sitegen new {site_dir}")
+    if not (site_dir / config.content_dir).is_dir():
+        raise ConfigError(
+            f"{site_dir.resolve()}: not a site folder, it has no {config.content_dir}/ ({what}); "
+            "run sitegen in a site folder, point --site at one, or start one with: sitegen new DIR"
+        )
+
+
+def validate(config: SiteConfig) -> None:
+    """What no single key's type and range can say; also run on a `--base-url` given to a build."""
+    for key in ("output_dir", "content_dir"):
+        if problem := _folder_problem(getattr(config, key)):
+            raise ConfigError(f"{CONFIG_FILE}: {key!r} {problem}, got {getattr(config, key)!r}")
+    output, content = Path(config.output_dir), Path(config.content_dir)
+    if output == content or output in content.parents or content in output.parents:
+        raise ConfigError(
+            f"{CONFIG_FILE}: 'output_dir' and 'content_dir' must be separate folders (each build replaces the output)"
+        )
+    if not config.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{CONFIG_FILE}: 'base_url' must be an absolute http(s) URL, got {config.base_url!r}")
 
 
 def documented_keys() -> list[tuple[str, str, Any]]:

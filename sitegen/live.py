@@ -49,6 +49,7 @@ class Rebuild:
     seconds: float
     pages_written: int
     problems: list[Diagnostic] = field(default_factory=list)  # errors and warnings of this rebuild
+    report: Report = field(default_factory=Report)  # everything the rebuild reported, notes included
 
 
 class LiveSite:
@@ -92,31 +93,34 @@ class LiveSite:
                 return change
         return None
 
-    def rebuild(self, change: Change = Change.CONFIG) -> Rebuild:
-        """Bring the output up to date after a change of this kind (CONFIG: everything)."""
+    def rebuild(self, change: Change = Change.CONFIG, stage_log: Log | None = None) -> Rebuild:
+        """Bring the output up to date after a change of this kind (CONFIG: everything);
+        `stage_log` hears a full build's stage lines, as `sitegen build` prints them."""
         start = time.perf_counter()
         self.number += 1
         report = Report()
         if change is Change.CONFIG or not self._pages:
             self._pending = None
-            written = self._full(report)
+            written = self._full(report, stage_log or (lambda _: None))
         elif change is Change.STATIC:
             self._copy_static()
             written = 0
         else:
             written = self._pages_for(report, rerender_all=change is Change.TEMPLATE)
-        problems = [d for d in report.diagnostics if d.level in (Level.ERROR, Level.WARNING)]
-        return Rebuild(self.number, change, time.perf_counter() - start, written, problems)
+        problems = [d for d in report.unique() if d.level in (Level.ERROR, Level.WARNING)]
+        return Rebuild(self.number, change, time.perf_counter() - start, written, problems, report)
 
-    def _full(self, report: Report) -> int:
+    def _full(self, report: Report, stage_log: Log) -> int:
         """A clean build through the staging folder, then the page contexts it wrote remembered."""
         self.config = load_config(self.site_dir)
         self._summaries = ParseCache(None, "")
         self._env = None
         self._pages.clear()
         self._extras.clear()
-        result = build(self.site_dir, search=False, log=lambda _: None)
+        result = build(self.site_dir, search=False, log=stage_log)
         report.diagnostics.extend(result.report.diagnostics)
+        report.skipped.extend(result.report.skipped)
+        report.files_read, report.articles_published = result.report.files_read, result.report.articles_published
         archive = result.archive
         templates: set[str] = set()
         for page in plan_pages(archive, self.config):

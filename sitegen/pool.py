@@ -8,10 +8,15 @@ are spawned, not forked: `sitegen serve` runs threads, and forking those is unsa
 from __future__ import annotations
 
 import atexit
+import contextlib
+import gc
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -29,10 +34,65 @@ def _shared() -> ProcessPoolExecutor:
     if _pool is None:
         _one_thread_each()  # in this process's environment, which the workers are spawned with
         _pool = ProcessPoolExecutor(
-            workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread_each
+            workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
         )
         atexit.register(_pool.shutdown)
     return _pool
+
+
+def close() -> None:
+    """Let the workers finish and end (what exit does too)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True)
+        _pool = None
+
+
+def stop() -> None:
+    """End the workers now, mid-task or not (Ctrl-C, SIGTERM): their work is thrown away anyway.
+    Futures are not cancelled first: the executor's own thread marks them broken when it sees the
+    workers gone, and a cancelled one makes it fail (InvalidStateError, Python 3.11)."""
+    global _pool
+    if _pool is None:
+        return
+    pool, _pool = _pool, None
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to reach them
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=True)
+    del pool, processes
+    gc.collect()  # the queues' semaphores are unlinked as they are collected, not left to exit
+
+
+def _start_worker() -> None:
+    """A worker leaves Ctrl-C to the parent (the terminal sends it to the whole process group, and
+    each worker would print a traceback), and ends when the parent is gone (a killed build must
+    not leave workers computing for nobody)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked at spawn; ignored from now on
+    _one_thread_each()
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sitegen-orphan-watch", daemon=True).start()
+
+
+@contextlib.contextmanager
+def _parent_only_sigint() -> Iterator[None]:
+    """Workers spawned in this block start with SIGINT blocked (a child inherits the signal mask
+    of the thread that starts it, across exec), so a Ctrl-C while they import reaches only the
+    parent; there it waits, blocked, and is delivered when the block ends, never lost."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _one_thread_each() -> None:
@@ -61,10 +121,26 @@ def map_chunks(
     if len(items) < minimum or workers() < 2:
         parts = (work(list(items[i : i + chunk])) for i in range(0, len(items), chunk))
     else:
-        parts = _shared().map(work, [list(items[i : i + chunk]) for i in range(0, len(items), chunk)])
+        pool = _shared()
+        with _parent_only_sigint():  # the workers are spawned as the chunks are submitted
+            futures = [pool.submit(work, list(items[i : i + chunk])) for i in range(0, len(items), chunk)]
+        parts = _in_order(futures)
     results: list[Result] = []
     for part in parts:
         results.extend(part)
         if advance is not None:
             advance(len(part))
     return results
+
+
+def _in_order(futures: list[Future[list[Result]]]) -> Iterator[list[Result]]:
+    """Each chunk's result in submission order. A failed chunk cancels the ones not started; an
+    interrupt cancels nothing, since `stop` ends the workers (and, in Python 3.11, the executor's
+    thread fails on futures cancelled before it saw the workers go: `Executor.map` does that)."""
+    try:
+        for future in futures:
+            yield future.result()
+    except Exception:
+        for future in futures:
+            future.cancel()
+        raise

@@ -17,10 +17,10 @@ Three threads share one `LiveReload` hub:
 
 from __future__ import annotations
 
+import errno
 import http.server
 import json
 import mimetypes
-import signal
 import threading
 import time
 import urllib.parse
@@ -28,7 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sitegen import interrupt
 from sitegen.build import Log
+from sitegen.config import ConfigError, require_site
 from sitegen.diagnostics import Diagnostic, Level
 from sitegen.live import Change, LiveSite, Rebuild
 from sitegen.render import theme_dir
@@ -275,64 +277,73 @@ def serve(
     search: bool = True,
     log: Log = print,
     ready: Callable[[str], Any] | None = None,
+    verbose: bool = False,
 ) -> int:
-    """Build, serve and watch until interrupted (Ctrl-C); returns the exit code."""
+    """Build, serve and watch until Ctrl-C (exit 130) or SIGTERM (143). The port is taken before
+    the first build, so a busy port is one line at once rather than a traceback after the build."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
     from sitegen.language import warm_up
 
     site = LiveSite(site_dir, log)
-    first = site.rebuild(Change.CONFIG)
-    site.finish()
-    for problem in first.problems:
-        log(str(problem))
-    if search:
-        refresh_index(site, log)
+    require_site(site_dir, site.config)
     hub = LiveReload()
-    hub.publish(first)
-    server = make_server(site.output_dir, hub, host, port)
-    url = f"http://{host}:{server.server_address[1]}/"
-    watcher = Watcher(site, hub, search, log)
-
-    class Events(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write"):
-                return
-            watcher.record(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
-
-    observer = Observer()
-    for folder in watcher.folders():
-        observer.schedule(Events(), str(folder), recursive=True)
-    observer.start()
-    threading.Thread(target=watcher.rebuild_loop, name="sitegen-rebuild", daemon=True).start()
-    if search:
-        threading.Thread(target=watcher.search_loop, name="sitegen-search", daemon=True).start()
-    threading.Thread(target=warm_up, name="sitegen-warm-up", daemon=True).start()
-    threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True).start()
-    log(f"Serving {site.output_dir} at {url} (Ctrl-C to stop)")
-    if ready is not None:
-        ready(url)
-    signal.signal(signal.SIGTERM, _interrupt)  # a process manager's stop is a Ctrl-C too
     try:
+        server = make_server(site.output_dir, hub, host, port)
+    except OSError as exc:
+        taken = exc.errno == errno.EADDRINUSE
+        raise ConfigError(
+            f"port {port} on {host} is {'already in use' if taken else f'not available ({exc.strerror})'}; "
+            f"pick another with --port (e.g. --port {port + 1})"
+        ) from None
+    observer = Observer()
+    watcher = Watcher(site, hub, search, log)
+    serving = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
+    try:
+        first = site.rebuild(Change.CONFIG, stage_log=log)
+        site.finish()
+        for line in first.report.summary_lines(verbose):
+            log(line)
+        if search:
+            refresh_index(site, log)
+        hub.publish(first)
+        url = f"http://{host}:{server.server_address[1]}/"
+
+        class Events(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                watcher.record(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
+
+        for folder in watcher.folders():
+            observer.schedule(Events(), str(folder), recursive=True)
+        observer.start()
+        threading.Thread(target=watcher.rebuild_loop, name="sitegen-rebuild", daemon=True).start()
+        if search:
+            threading.Thread(target=watcher.search_loop, name="sitegen-search", daemon=True).start()
+        threading.Thread(target=warm_up, name="sitegen-warm-up", daemon=True).start()
+        serving.start()
+        log(f"Serving {site.output_dir} at {url} (Ctrl-C to stop)")
+        if ready is not None:
+            ready(url)
         while True:
             time.sleep(3600)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, interrupt.Terminated) as stop:
         log("stopping")
+        return interrupt.exit_code(stop)
     finally:
-        watcher.stopped.set()
-        watcher.wake.set()
-        watcher.search_wake.set()
-        hub.stop()
-        observer.stop()
-        server.shutdown()
-        server.server_close()
-        observer.join(timeout=5)
-    return 0
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+        with interrupt.ignored():  # a second signal must not cut the clean-up short with a traceback
+            watcher.stopped.set()
+            watcher.wake.set()
+            watcher.search_wake.set()
+            hub.stop()
+            if observer.is_alive():
+                observer.stop()
+                observer.join(timeout=5)
+            if serving.is_alive():  # shutdown() waits for a loop that never started otherwise
+                server.shutdown()
+            server.server_close()
 
 
 def refresh_index(site: LiveSite, log: Log) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sitegen.cli import _parser
-from sitegen.config import ConfigError, SiteConfig, documented_keys, load_config
+from sitegen.config import ConfigError, SiteConfig, allowed, documented_keys, load_config
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
 
@@ -56,3 +58,19 @@ def test_every_cli_option_is_in_the_readme() -> None:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert option in README, f"option {option} of {name} is missing from the README"
+
+
+def test_every_range_is_in_the_readme_row_of_its_key() -> None:
+    def walk(cls: type, prefix: str) -> Iterator[tuple[str, str]]:
+        for f in dataclasses.fields(cls):
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            if dataclasses.is_dataclass(default):
+                yield from walk(type(default), f"{prefix}{f.name}.")
+            elif "range" in f.metadata and any(v is not None for v in f.metadata["range"][:2]):
+                yield prefix + f.name, allowed(*f.metadata["range"])
+
+    ranged = dict(walk(SiteConfig, ""))
+    assert len(ranged) >= 10
+    for key, text in ranged.items():
+        (row,) = [line for line in README.splitlines() if line.startswith(f"| `{key}` |")]
+        assert f"| {text} |" in row, key

@@ -61,14 +61,16 @@ def test_template_edit_and_a_broken_template_show_in_the_open_page(server: Serve
     page.close()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_stops_the_server_cleanly(seeds_site: Path, stop: signal.Signals) -> None:
-    running = start_server(seeds_site)
-    running.proc.send_signal(stop)
-    assert running.proc.wait(timeout=10) == 0
-    output = running.proc.stdout.read()  # type: ignore[union-attr]
-    running.proc.stdout.close()  # type: ignore[union-attr]
-    assert "Serving" in output and "stopping" in output and "Traceback" not in output
+@pytest.mark.parametrize("stop, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_and_sigterm_stop_the_server_quietly(seeds_site: Path, stop: signal.Signals, code: int) -> None:
+    """Three times each: SIGTERM once printed a traceback from watchdog's observer in 2 of 3 tries."""
+    for _ in range(3):
+        running = start_server(seeds_site, search=True)
+        running.proc.send_signal(stop)
+        assert running.proc.wait(timeout=10) == code
+        output = running.proc.stdout.read()  # type: ignore[union-attr]
+        running.proc.stdout.close()  # type: ignore[union-attr]
+        assert "Serving" in output and "stopping" in output and "Traceback" not in output, output
 
 
 def test_burst_of_edits_is_one_rebuild(server: Server) -> None:
