@@ -133,10 +133,12 @@ def _load_chunk(chunk: list[tuple[ContentFile, SiteConfig]]) -> list[Loaded]:
 
 
 def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
-    """Two files claiming one id both stay: the later path gets a numbered id, with a warning."""
+    """Two files claiming one id both stay: the later path gets a numbered id, with a warning on
+    the file that was renamed naming the one that kept the id. Paths are ordered by their name
+    without the extension, so `story.md` keeps the id before `story-2.md`."""
     seen: dict[str, str] = {}
     result: list[Article] = []
-    for article in sorted(articles, key=lambda a: a.path):
+    for article in sorted(articles, key=lambda a: (os.path.splitext(a.path)[0], a.path)):
         article_id = article.id
         n = 2
         while article_id in seen:
@@ -144,9 +146,11 @@ def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
             n += 1
         if article_id != article.id:
             report.warn(
-                article.path, f"id {article.id!r} is already used by {seen[article.id]}; published as {article_id!r}"
+                article.path,
+                f"id {article.id!r} is already used by {seen[article.id]}, which keeps it; "
+                f"this file is published as {article_id!r}",
             )
             article = replace(article, id=article_id)
         seen[article_id] = article.path
         result.append(article)
-    return result
+    return sorted(result, key=lambda a: a.path)

@@ -5,8 +5,9 @@ pickles, split by a hash of the key: a warm build after one edit rewrites the on
 shards whose entries changed, not the whole cache (tens of MB at 10,000 articles, ~0.5 s to
 write). Every shard records the sitegen version, a hash of its source and a fingerprint of
 the settings its entries depend on; a mismatch, or a shard that fails to load, means that
-shard is discarded with a warning, never trusted. Entries are keyed by what they are made of, so
-shards saved by different builds never contradict each other.
+shard is discarded (with a note when stale, a warning when unreadable), never trusted.
+Entries are keyed by what they are made of, so shards saved by different builds never
+contradict each other.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ class ParseCache:
         where = f"{CACHE_DIR}/{name}"
         if corrupt:
             report.warn(where, f"build cache unreadable, discarded: {', '.join(sorted(corrupt))}")
-        if stale:  # after an upgrade or a settings change; the build redoes that work
-            report.warn(where, "build cache from another version of sitegen or other settings; discarded")
+        if stale:  # after an upgrade or a settings change: expected, so a note; the build redoes that work
+            report.note(where, "build cache from another version of sitegen or other settings; discarded")
         return cache
 
     def get(self, key: str, *, count: bool = True) -> Any:

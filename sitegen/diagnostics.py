@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+SHOWN_PER_KIND = 5  # diagnostics of one kind printed before the rest are counted
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\S*[/\\]\S*|\d+")
 
 
 class Level(StrEnum):
@@ -24,6 +28,11 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.level.value}: {self.message}"
+
+    def kind(self) -> str:
+        """The message with its particulars (quoted values, paths, numbers) left out: diagnostics
+        of one kind differ only in those."""
+        return f"{self.level}:{_QUOTED.sub('_', self.message)}"
 
 
 @dataclass(frozen=True)
@@ -67,11 +76,31 @@ class Report:
         """Errors mean part of the site could not be built (a broken template, a failed index)."""
         return any(d.level is Level.ERROR for d in self.diagnostics)
 
-    def summary_lines(self) -> list[str]:
-        unique = dict.fromkeys(self.diagnostics)
-        lines = [str(d) for d in sorted(unique, key=lambda d: (d.path, d.line or 0, d.message))]
+    def unique(self) -> list[Diagnostic]:
+        """Each diagnostic once, by file and line: a broken template used by every page, or a
+        file's warning replayed by two stages, is one problem."""
+        return sorted(dict.fromkeys(self.diagnostics), key=lambda d: (d.path, d.line or 0, d.message))
+
+    def summary_lines(self, verbose: bool = False) -> list[str]:
+        """Every diagnostic, then the report line. Unless `verbose`, a kind of diagnostic that
+        repeats (the same message about other files or values) shows its first few and a count:
+        647 lines alike hide the one that differs."""
+        unique = self.unique()
+        shown: dict[str, int] = {}
+        for d in unique:
+            kind = d.kind()
+            shown[kind] = shown.get(kind, 0) + 1
+        lines: list[str] = []
+        printed: dict[str, int] = {}
+        for d in unique:
+            kind = d.kind()
+            printed[kind] = printed.get(kind, 0) + 1
+            if verbose or printed[kind] <= SHOWN_PER_KIND:
+                lines.append(str(d))
+            if not verbose and printed[kind] == SHOWN_PER_KIND and shown[kind] > SHOWN_PER_KIND:
+                lines.append(f"  ... and {shown[kind] - SHOWN_PER_KIND} more like this (--verbose shows all)")
         lines.append(
             f"{self.files_read} files read, {self.articles_published} articles published, "
-            f"{len(self.skipped)} skipped, {len(self.diagnostics)} diagnostics"
+            f"{len(self.skipped)} skipped, {len(unique)} diagnostics"
         )
         return lines
