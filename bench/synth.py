@@ -1,4 +1,5 @@
-"""Synthetic news archive: N articles grouped into stories of 2–5 variants, with gold story ids.
+"""Synthetic news archive: N articles grouped into stories of 2–5 variants, with gold story ids
+and, for every sentence, the gold fact it states.
 
 Real labeled news is small; scaling the clustering stage to 100,000 articles needs an archive of
 that size whose answer is known. The generator aims to make the task realistic rather than easy:
@@ -13,12 +14,33 @@ that size whose answer is known. The generator aims to make the task realistic r
   sentences; each variant (one outlet's report) carries 40–70% of the facts, rewords some, and
   adds sentences of its own and general filler.
 
-Deterministic for a given seed. Library: `generate(n, seed)` and `to_articles(...)`. CLI:
+A fact has two clauses, and some name a speaker. Another outlet's copy of it may be reworded:
+words dropped or replaced, words swapped for synonyms (`SYNONYMS`, and pairs of invented words),
+the clauses in the other order, and the speaker quoted in the outlet's own phrase ("said X",
+"according to X", "X told reporters", "X said in a statement"). All of these keep the fact.
+Three kinds of copy do not, and get a fact id of their own: a copy with one figure changed
+("1,200" → "1,100"), a copy of the first clause only, and a copy that adds a clause of the
+outlet's own (it states the fact, and more).
+
+Gold for attribution: `SynthArticle.facts` labels each sentence (aligned with `.sentences`) with
+its fact id: "s000042/f3" for fact 3 of story s000042, "s000042/f3~v2" for a copy with a changed
+figure (the same id for the same change), "s000042/f3.1" for a first-clause-only copy,
+"s000042/f3+v4" for variant 4's copy with a clause added, and an id of its own for every other
+sentence ("s000042/v2/own1", "s000042/v2/x7"). `SynthArticle.claims` gives each sentence's atomic
+claims, one per clause ("s000042/f3.1", "s000042/f3.2"; a changed figure changes its clause's
+claim: "s000042/f3.2~v1"; an added clause is "s000042/v4/added"), so "does sentence B state
+everything sentence A states?" is a subset test: a full copy states a first-clause-only one, not
+the reverse.
+
+Deterministic for a given seed. Library: `generate(n, seed)`, `iter_articles(n, seed)`,
+`to_articles(...)`, `write_site(...)`, and `one_story(n, seed)` (one story of n variants, outlets
+repeating). CLI:
 
     python bench/synth.py N OUT_DIR [--seed S]
 
-writes OUT_DIR/content/<outlet>/<story>-v<k>.md (YAML front matter + paragraphs) and
-OUT_DIR/gold.json (article id → story key).
+writes OUT_DIR/content/<outlet>/<story>-v<k>.md (YAML front matter + paragraphs),
+OUT_DIR/gold.json (article id → story key) and OUT_DIR/facts.json (each article's sentence
+fact ids, and each shared fact's claims; see `write_site`).
 """
 
 from __future__ import annotations
@@ -30,9 +52,10 @@ import re
 import sys
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +81,50 @@ FACT_SPECIFIC = (0.08, 0.16)
 OWN_SPECIFIC = 0.06
 FILLER_SPECIFIC = 0.015
 TOPIC_RATE = 0.04
+
+# How another outlet's copy of a fact differs (rates per copy unless said otherwise).
+CLAUSE_SWAP = 0.35  # a reworded copy puts its second clause first
+SYNONYM_RATE = 0.5  # each word of a reworded copy that has a synonym takes it at this rate
+FIGURE_FACTS = 0.35  # facts given a figure (if they have none), so figures can be changed
+CHANGED_FIGURE = 0.15  # a copy of a fact with a figure has one figure changed: another fact
+PARTIAL_COPY = 0.08  # a copy carries only the fact's first clause: another fact
+EXTENDED_COPY = 0.08  # a copy adds a clause of the outlet's own: another fact (it states the first and more)
+SPEAKER_FACTS = 0.35  # facts that name who said them
+INVENTED_SYNONYM_PAIRS = 300  # pairs of invented general words that mean the same
+CLAUSE_SHARE = (0.4, 0.6)  # the first clause's share of a fact's words
+MIN_CLAUSE = 5  # entries (words or names) in a clause at least
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    return [(a, b) for a, b in (pair.split(":") for pair in text.split())]
+
+
+# Synonyms of common news words (the second of each pair joins the general vocabulary, ranked
+# right after COMMON); words that report speech ("said", "told", "according") are left alone.
+SYNONYMS = _pairs(
+    "officials:authorities government:administration city:town police:constables report:account "
+    "people:residents company:firm minister:secretary country:land workers:employees plan:proposal "
+    "president:chairman members:delegates area:district support:assistance office:bureau region:province "
+    "statement:communique spokesperson:representative agency:organisation meeting:session decision:ruling "
+    "expected:anticipated further:additional around:roughly likely:probable called:dubbed next:following "
+    "previous:prior several:multiple latest:newest major:significant early:initial make:create need:require "
+    "work:labour public:citizens national:nationwide group:coalition week:fortnight day:date made:produced "
+    "take:accept local:municipal new:fresh last:final first:opening near:nearby most:largest many:numerous "
+    "health:welfare state:federal months:seasons years:decades"
+)
+
+# How each outlet names a fact's speaker: "{claim}" and "{who}" as tokens. A story deals them
+# out to its variants in turn, so its outlets use different ones.
+ATTRIBUTION_STYLES: tuple[tuple[str, ...], ...] = (
+    ("{claim},", "said", "{who}"),
+    ("{claim},", "according", "to", "{who}"),
+    ("according", "to", "{who},", "{claim}"),
+    ("{who}", "told", "reporters", "that", "{claim}"),
+    ("{claim},", "{who}", "told", "reporters"),
+    ("{who}", "said", "in", "a", "statement", "that", "{claim}"),
+    ("{claim},", "{who}", "said", "in", "a", "statement"),
+)
+_FIGURE = re.compile(r"\d[\d,]*")
 
 
 def _words_in(text: str) -> list[str]:
@@ -177,6 +244,9 @@ class SynthArticle:
     lang: str
     tags: tuple[str, ...]
     paragraphs: tuple[str, ...]
+    # gold for attribution, aligned with `sentences`: each sentence's fact id and atomic claims
+    facts: tuple[str, ...] = ()
+    claims: tuple[tuple[str, ...], ...] = ()
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -189,6 +259,12 @@ class SynthArticle:
 
 
 _SENTENCE_END = re.compile(r"(?<=\.) ")
+
+
+@cache  # called for every word of every copy; the words repeat (Zipf)
+def _plain(word: str) -> bool:
+    """A general or topic word: neither a name nor a figure, so a rewording may drop or swap it."""
+    return word[:1].islower() and not _FIGURE.search(word)
 
 
 def _count(words: list[str]) -> int:
@@ -211,10 +287,30 @@ class _Story:
     specifics: np.ndarray  # names (twice), topic words, numbers
     sizes: np.ndarray  # words in each specific
     topic_words: np.ndarray  # the topical family's whole vocabulary
-    facts: list[list[str]]
+    facts: list[_FactText]
     headline: list[str]
     date: datetime
     tags: tuple[str, str]
+    styles: list[tuple[str, ...]]  # attribution phrases, dealt out to the variants in turn
+    changes: dict[tuple[int, int, int, str], int] = field(default_factory=dict)  # changed figures' numbers
+
+
+@dataclass(frozen=True)
+class _FactText:
+    """One fact of a story's pool: two clauses (lists of words and names) and who said it."""
+
+    clauses: tuple[list[str], list[str]]
+    speaker: str | None
+    figures: tuple[tuple[int, int], ...]  # (clause, position) of each figure
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A sentence of a variant with its gold."""
+
+    text: str
+    fact: str
+    claims: tuple[str, ...]
 
 
 class _Vocabulary:
@@ -226,8 +322,15 @@ class _Vocabulary:
         self._seen: set[str] = set()
         for word in COMMON:
             self._claim(word)
-        invented = self._invent(GENERAL_SIZE - len(COMMON), lambda: self._word(rng))
-        general = COMMON + invented
+        common_synonyms = [b for _, b in SYNONYMS if self._claim(b)]
+        assert len(common_synonyms) == len(SYNONYMS), "a synonym shares a stem with another word"
+        invented = self._invent(GENERAL_SIZE - len(COMMON) - len(common_synonyms), lambda: self._word(rng))
+        general = COMMON + common_synonyms + invented
+        # invented words of middling frequency, paired off: a rarer kind of synonym
+        paired = invented[100 : 100 + 2 * INVENTED_SYNONYM_PAIRS]
+        self.synonyms: dict[str, str] = {}
+        for a, b in [*SYNONYMS, *zip(paired[::2], paired[1::2], strict=True)]:
+            self.synonyms[a], self.synonyms[b] = b, a
         self.general = np.asarray(general, dtype=object)
         ranks = np.arange(len(general), dtype=np.float64)
         weights = 1.0 / (ranks + 2.7) ** ZIPF_EXPONENT
@@ -335,40 +438,68 @@ class _Generator:
     @staticmethod
     def _sentence(words: list[str]) -> str:
         """Capitalised and full-stopped. A short last word ("a.", "co.") reads as an abbreviation to
-        sentence splitters, so it trades places with the last long word: files split as generated."""
+        sentence splitters, so it trades places with the last long word (never one that ends a
+        clause): files split as generated."""
         if len(words[-1]) <= 4:
-            long = next((i for i in range(len(words) - 2, 0, -1) if len(words[i]) > 4), None)
+            long = next((i for i in range(len(words) - 2, 0, -1) if len(words[i]) > 4 and words[i][-1] != ","), None)
             if long is not None:
                 words = list(words)
                 words[long], words[-1] = words[-1], words[long]
         first = words[0]
         return first[:1].upper() + first[1:] + " " + " ".join(words[1:]) + "."
 
-    def _reword(self, words: list[str]) -> list[str]:
-        """Another outlet's wording of a shared fact: drop, replace and reorder a few words."""
-        words = list(words)
+    def _reword(self, words: list[str], drops: int = 1, swaps: int = 1) -> list[str]:
+        """Another outlet's wording of a clause: drop and replace a few plain words, swap some for
+        synonyms. Names and figures stay: a copy without them would say less, or something else."""
         rng = self.rng
-        for _ in range(rng.randint(0, 2)):
-            if _count(words) > MIN_SENTENCE + 2:
-                del words[rng.randrange(len(words))]
-        for pos, word in zip(rng.sample(range(len(words)), rng.randint(1, 3)), self._general(3), strict=False):
+        words = list(words)
+        for _ in range(rng.randint(0, drops)):
+            plain = [i for i, w in enumerate(words) if _plain(w)]
+            if plain and len(words) > MIN_CLAUSE:
+                del words[rng.choice(plain)]
+        plain = [i for i, w in enumerate(words) if _plain(w)]
+        replaced = rng.sample(plain, min(len(plain), rng.randint(0, swaps)))
+        for pos, word in zip(replaced, self._general(len(replaced)), strict=True):
             words[pos] = word
-        if len(words) >= 10 and rng.random() < 0.3:
-            cut = rng.randint(4, len(words) - 4)
-            words = words[cut:] + words[:cut]
-        while _count(words) < MIN_SENTENCE:  # a replaced name can leave a fact short
-            words += self._general(1)
-        return words
+        synonyms = self.vocab.synonyms
+        return [synonyms[w] if w in synonyms and rng.random() < SYNONYM_RATE else w for w in words]
 
-    def story(self, index: int, size: int, width: int) -> list[SynthArticle]:
-        """One event reported by `size` distinct outlets."""
+    def _changed_figure(self, figure: str) -> str:
+        """Another figure of the same size: 1,200 → 1,100 or 1,500; 42 → 41; 350 → 330."""
+        value = int(figure.replace(",", ""))
+        step = 10 ** max(0, len(str(value)) - 2)
+        new = value + self.rng.choice((-3, -2, -1, 1, 2, 3)) * step
+        if new <= 0:
+            new = value + step
+        return f"{new:,}" if "," in figure else str(new)
+
+    @staticmethod
+    def _attributed(clauses: Sequence[list[str]], speaker: str | None, style: tuple[str, ...]) -> list[str]:
+        """The clauses joined by a comma, with the speaker named in the outlet's phrase."""
+        claim = [w for words in clauses[:-1] for w in [*words[:-1], words[-1] + ","]] + list(clauses[-1])
+        if speaker is None:
+            return claim
+        out: list[str] = []
+        for token in style:
+            if token.startswith("{claim}"):
+                out += [*claim[:-1], claim[-1] + token.removeprefix("{claim}")]
+            elif token.startswith("{who}"):
+                out.append(speaker + token.removeprefix("{who}"))
+            else:
+                out.append(token)
+        return out
+
+    def story(self, index: int, size: int, width: int, outlets: Sequence[_Outlet] | None = None) -> list[SynthArticle]:
+        """One event reported by `size` distinct outlets (or by `outlets`, which may repeat)."""
         rng, vocab = self.rng, self.vocab
         topic_name, category, topic_words = vocab.topics[rng.randrange(len(vocab.topics))]
 
         people = [f"{rng.choice(vocab.first_names)} {rng.choice(vocab.surnames)}" for _ in range(rng.randint(1, 3))]
         names = people + rng.sample(vocab.places, rng.randint(1, 2))
+        organisations: list[str] = []
         while len(names) < 3 or (len(names) < 6 and rng.random() < 0.5):
-            names.append(f"{rng.choice(vocab.places)} {rng.choice(ORG_NOUNS)}")
+            organisations.append(f"{rng.choice(vocab.places)} {rng.choice(ORG_NOUNS)}")
+            names.append(organisations[-1])
         story_topic = [str(w) for w in rng.sample(list(topic_words), rng.randint(5, 10))]
         numbers = [f"{rng.randint(3, 99)}", f"{rng.randint(100, 9999):,}"][: rng.randint(1, 2)]
         numbers += [f"{rng.randint(10, 999)}"] if rng.random() < 0.5 else []
@@ -377,7 +508,25 @@ class _Generator:
 
         fact_lengths = [min(max(x, MIN_SENTENCE + 2), MAX_SENTENCE - 2) for x in self._lengths(rng.randint(10, 18))]
         sizes = np.asarray([w.count(" ") + 1 for w in specifics], dtype=np.int64)
-        facts = self._sentences(fact_lengths, specifics, sizes, rng.uniform(*FACT_SPECIFIC), TOPIC_RATE, topic_words)
+        pool = self._sentences(fact_lengths, specifics, sizes, rng.uniform(*FACT_SPECIFIC), TOPIC_RATE, topic_words)
+        facts = []
+        for words in pool:
+            plain = [i for i, w in enumerate(words) if _plain(w)]
+            if plain and not any(_FIGURE.fullmatch(w) for w in words) and rng.random() < FIGURE_FACTS:
+                words[rng.choice(plain)] = rng.choice(numbers)
+            cut = round(len(words) * rng.uniform(*CLAUSE_SHARE))
+            if len(words) >= 2 * MIN_CLAUSE:
+                cut = min(max(cut, MIN_CLAUSE), len(words) - MIN_CLAUSE)
+            else:
+                cut = len(words) // 2
+            speaker = None
+            if rng.random() < SPEAKER_FACTS:
+                speaker = rng.choice(organisations if organisations and rng.random() < 0.3 else people)
+            clauses = (words[:cut], words[cut:])
+            figures = tuple(
+                (c, i) for c, part in enumerate(clauses) for i, w in enumerate(part) if _FIGURE.fullmatch(w)
+            )
+            facts.append(_FactText(clauses, speaker, figures))
         headline = [names[0], *rng.sample(story_topic, 2), names[-1], *self._general(rng.randint(3, 6))]
         rng.shuffle(headline)
         story = _Story(
@@ -390,8 +539,45 @@ class _Generator:
             headline=headline,
             date=START + timedelta(seconds=rng.randrange(SPAN_SECONDS)),
             tags=(category, topic_name),
+            styles=rng.sample(ATTRIBUTION_STYLES, len(ATTRIBUTION_STYLES)),
         )
-        return [self._variant(story, v + 1, outlet) for v, outlet in enumerate(rng.sample(self.outlets, size))]
+        reporters = rng.sample(self.outlets, size) if outlets is None else outlets
+        return [self._variant(story, v + 1, outlet) for v, outlet in enumerate(reporters)]
+
+    def _copy(self, story: _Story, index: int, variant: int, style: tuple[str, ...], reword: bool) -> _Line:
+        """Outlet `variant`'s copy of fact `index`: maybe its first clause only, maybe a figure
+        changed, maybe with a clause of its own added (each a fact of its own), maybe reworded
+        (the same fact)."""
+        rng = self.rng
+        fact = story.facts[index]
+        clauses = [list(words) for words in fact.clauses]
+        fact_id = f"{story.key}/f{index}"
+        partial = len(clauses[0]) > MIN_CLAUSE and rng.random() < PARTIAL_COPY
+        if partial:
+            clauses = clauses[:1]
+            fact_id += ".1"
+        claims = [f"{story.key}/f{index}.{c + 1}" for c in range(len(clauses))]
+        figures = [(c, p) for c, p in fact.figures if c < len(clauses)]
+        if figures and rng.random() < CHANGED_FIGURE:
+            c, p = rng.choice(figures)
+            new = self._changed_figure(clauses[c][p])
+            known = sum(1 for key in story.changes if key[0] == index)
+            k = story.changes.setdefault((index, c, p, new), known + 1)
+            clauses[c][p] = new
+            claims[c] += f"~v{k}"
+            fact_id += f"~v{k}"
+        if reword:
+            clauses = [self._reword(words) for words in clauses]
+            if len(clauses) == 2 and rng.random() < CLAUSE_SWAP:
+                clauses.reverse()
+        if not partial and rng.random() < EXTENDED_COPY:
+            length = [rng.randint(6, 10)]
+            clauses += self._sentences(
+                length, story.specifics, story.sizes, OWN_SPECIFIC, TOPIC_RATE, story.topic_words
+            )
+            fact_id += f"+v{variant}"
+            claims.append(f"{story.key}/v{variant}/added")
+        return _Line(self._sentence(self._attributed(clauses, fact.speaker, style)), fact_id, tuple(claims))
 
     def _variant(self, story: _Story, number: int, outlet: _Outlet) -> SynthArticle:
         """One outlet's report: most specifics, part of the facts (some reworded), own sentences, filler."""
@@ -401,40 +587,50 @@ class _Generator:
         keep = self.np.random(len(specifics)) >= rng.uniform(0.05, 0.35)
         keep[0] = True
         kept, sizes = specifics[keep], story.sizes[keep]
+        style = story.styles[(number - 1) % len(story.styles)]  # this outlet's way of naming a speaker
+        prefix = f"{story.key}/v{number}"
 
         # outlets differ in how much they share, reword and name: that spreads the similarities
         share, reword, naming = rng.uniform(0.4, 0.7), rng.uniform(0.3, 0.8), rng.uniform(0.6, 1.4)
         chosen = sorted(rng.sample(range(len(facts)), max(1, round(share * len(facts)))))
-        shared = [self._reword(facts[i]) if rng.random() < reword else facts[i] for i in chosen]
+        shared = [self._copy(story, i, number, style, rng.random() < reword) for i in chosen]
 
         own_lengths = self._lengths(rng.randint(2, 5))
-        own = self._sentences(own_lengths, kept, sizes, OWN_SPECIFIC * naming, TOPIC_RATE, topic_words)
-        for sentence in own:
-            if rng.random() < 0.3 and _count(sentence) + 3 <= MAX_SENTENCE:
-                sentence.extend(["said", rng.choice(story.people)])
+        own = []
+        for k, words in enumerate(
+            self._sentences(own_lengths, kept, sizes, OWN_SPECIFIC * naming, TOPIC_RATE, topic_words), 1
+        ):
+            speaker = rng.choice(story.people) if rng.random() < 0.3 and _count(words) + 6 <= MAX_SENTENCE else None
+            text = self._sentence(self._attributed([words], speaker, style))
+            own.append(_Line(text, f"{prefix}/own{k}", (f"{prefix}/own{k}",)))
 
         target = rng.randint(410, 820)
-        used = sum(map(_count, shared)) + sum(map(_count, own))
+        used = sum(len(line.text.split()) for line in (*shared, *own))
         filler_lengths: list[int] = []
         for length in self._lengths(max(0, target - used) // MIN_SENTENCE + 1):
             if used >= target:
                 break
             filler_lengths.append(min(length, max(MIN_SENTENCE, target - used)))
             used += filler_lengths[-1]
-        filler = self._sentences(filler_lengths, kept, sizes, FILLER_SPECIFIC * naming, TOPIC_RATE, topic_words)
+        filler = [
+            _Line(self._sentence(words), f"{prefix}/x{k}", (f"{prefix}/x{k}",))
+            for k, words in enumerate(
+                self._sentences(filler_lengths, kept, sizes, FILLER_SPECIFIC * naming, TOPIC_RATE, topic_words), 1
+            )
+        ]
 
         # the lead is a shared fact; other facts lean early, own sentences and filler anywhere
         keyed = [(0.7 * i / len(shared) + rng.uniform(0.0, 0.3), s) for i, s in enumerate(shared[1:], 1)]
         keyed += [(rng.uniform(0.1, 1.0), s) for s in own]
         keyed += [(rng.uniform(0.05, 1.0), s) for s in filler]
         keyed.sort(key=lambda pair: pair[0])
-        sentences = [self._sentence(shared[0])] + [self._sentence(s) for _, s in keyed]
+        lines = [shared[0]] + [s for _, s in keyed]
 
-        count = min(rng.randint(5, 12), len(sentences))
-        cuts = [0, 1, *sorted(rng.sample(range(2, len(sentences)), count - 2)), len(sentences)]
-        paragraphs = tuple(" ".join(sentences[a:b]) for a, b in zip(cuts, cuts[1:], strict=False))
+        count = min(rng.randint(5, 12), len(lines))
+        cuts = [0, 1, *sorted(rng.sample(range(2, len(lines)), count - 2)), len(lines)]
+        paragraphs = tuple(" ".join(line.text for line in lines[a:b]) for a, b in zip(cuts, cuts[1:], strict=False))
 
-        title = self._reword(story.headline) if rng.random() < 0.7 else list(story.headline)
+        title = self._reword(story.headline, 2, 2) if rng.random() < 0.7 else list(story.headline)
         title = title[: rng.randint(6, 10)]
         title_text = title[0][:1].upper() + title[0][1:] + " " + " ".join(title[1:])
 
@@ -449,6 +645,8 @@ class _Generator:
             lang="en",
             tags=tags,
             paragraphs=paragraphs,
+            facts=tuple(line.fact for line in lines),
+            claims=tuple(line.claims for line in lines),
         )
 
 
@@ -471,6 +669,16 @@ def iter_articles(n: int, seed: int = 0) -> Iterator[SynthArticle]:
 def generate(n: int, seed: int = 0) -> list[SynthArticle]:
     """n synthetic articles, the same for the same (n, seed)."""
     return list(iter_articles(n, seed))
+
+
+def one_story(n: int, seed: int = 0) -> list[SynthArticle]:
+    """One story reported n times, oldest first, five minutes apart: for timing a summary at sizes
+    no ordinary story reaches. Outlets repeat once the 30–60 of them are used; ids stay distinct."""
+    generator = _Generator(seed)
+    outlets = generator.rng.sample(generator.outlets, len(generator.outlets))
+    story = generator.story(0, n, 6, [outlets[i % len(outlets)] for i in range(n)])
+    start = min(a.date for a in story)
+    return [replace(a, date=start + timedelta(minutes=5 * i)) for i, a in enumerate(story)]
 
 
 def to_articles(synth: Iterable[SynthArticle]) -> list[Article]:
@@ -496,9 +704,14 @@ def to_articles(synth: Iterable[SynthArticle]) -> list[Article]:
 
 
 def write_site(articles: Iterable[SynthArticle], out_dir: Path) -> dict[str, str]:
-    """One Markdown file per article under out_dir/content; returns the gold map it wrote."""
+    """One Markdown file per article under out_dir/content; returns the gold map it wrote
+    (out_dir/gold.json). out_dir/facts.json holds the attribution gold: "articles" maps each
+    article id to its sentences' fact ids (in the order `SynthArticle.sentences` splits them),
+    "claims" maps each shared fact's id to its claims (any other id is its own single claim)."""
     content = out_dir / "content"
     gold: dict[str, str] = {}
+    facts: list[str] = []
+    claims: dict[str, tuple[str, ...]] = {}
     made: set[str] = set()
     for article in articles:
         folder = article.id.rsplit("/", 1)[0]
@@ -517,7 +730,19 @@ def write_site(articles: Iterable[SynthArticle], out_dir: Path) -> dict[str, str
         text = "\n".join(front) + "\n\n".join(article.paragraphs) + "\n"
         (content / f"{article.id}.md").write_text(text, encoding="utf-8")
         gold[article.id] = article.story
+        facts.append(f"{json.dumps(article.id)}: {json.dumps(article.facts)}")
+        claims.update((fact, c) for fact, c in zip(article.facts, article.claims, strict=True) if c != (fact,))
     (out_dir / "gold.json").write_text(json.dumps(gold, indent=0) + "\n", encoding="utf-8")
+    about = (
+        "Attribution gold of bench/synth.py: each article's sentences' fact ids, and the claims of each "
+        "shared fact (a sentence states another's fact when its claims include all of the other's)."
+    )
+    body = ",\n".join(facts)
+    shared = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(claims.items()))
+    (out_dir / "facts.json").write_text(
+        f'{{"about": {json.dumps(about)},\n"claims": {{\n{shared}\n}},\n"articles": {{\n{body}\n}}}}\n',
+        encoding="utf-8",
+    )
     return gold
 
 
