@@ -25,8 +25,9 @@ Crumb = tuple[str, str]  # (label, site path) of a page above this one, for brea
 
 
 class MarkedSentence(NamedTuple):
-    """One sentence of a variant with who else reports it: `kind` is all / some / only (a CSS
-    class), `label` the words shown with it."""
+    """One sentence of a variant with who else reports it: `kind` is all / some / only, or open
+    when that is not known with confidence (a CSS class); `label` the words shown with it ("" for
+    open)."""
 
     text: str
     kind: str
@@ -133,8 +134,9 @@ class VariantView:
         paragraphs = (
             "<p>"
             + "".join(
-                f'<span class="s s-{s.kind}"{repeat if s.kind == "all" else ""}>{escape(s.text)} '
-                f'<small class="cov" data-pagefind-ignore>{s.label}</small></span> '
+                f'<span class="s s-{s.kind}"{repeat if s.kind == "all" else ""}>{escape(s.text)}'
+                + (f' <small class="cov" data-pagefind-ignore>{s.label}</small>' if s.label else "")
+                + "</span> "
                 for s in p
             )
             + "</p>"

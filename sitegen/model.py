@@ -107,8 +107,9 @@ class SummarySentence:
     """One fact of the merged summary, worded as one of its carriers wrote it."""
 
     text: str
-    sources: tuple[str, ...]
-    article_ids: tuple[str, ...]
+    sources: tuple[str, ...]  # the outlets credited with the fact: each has a sentence that says it
+    article_ids: tuple[str, ...]  # the articles carrying it, oldest first
+    origin: tuple[str, int] | None = None  # (article id, sentence index) the line's words come from
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,11 @@ class Summary:
 
     sentences: tuple[SummarySentence, ...]
     unique_sentences: dict[str, tuple[str, ...]]  # article id -> sentences no other source carries
-    # article id -> for each of its sentences, how many of the story's sources carry it
+    # article id -> for each of its sentences, how many of the story's sources carry it; 0 when it
+    # is close to another source's sentence without being decided the same fact (no claim made)
     coverage: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # article id -> for each of its sentences, the articles carrying its fact (itself included)
+    carriers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

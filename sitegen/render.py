@@ -533,10 +533,14 @@ def netlify_redirects(archive: Archive, config: SiteConfig) -> str:
 
 
 def coverage_label(count: int, total: int) -> tuple[str, str]:
-    """CSS class and the words shown with a sentence: who else reports it."""
+    """CSS class and the words shown with a sentence: who else reports it. 0 is a sentence close
+    to another source's that was not decided the same fact: it gets no label, since either
+    label could be false."""
+    if count == 0:
+        return "open", ""
     if count >= total:
         return "all", "all sources"
-    if count <= 1:
+    if count == 1:
         return "only", "only here"
     return "some", f"{count} of {total} sources"
 
@@ -670,7 +674,10 @@ def stories_json(
             "last_updated": iso_date(story.last_updated) or None,
             "sources": list(story.sources),
             "tags": [{"name": t.name, "path": t.url} for t in story_tags(articles)],
-            "summary": [{"text": s.text, "sources": list(s.sources)} for s in story.summary.sentences],
+            "summary": [
+                {"text": s.text, "sources": list(s.sources), "article_ids": list(s.article_ids)}
+                for s in story.summary.sentences
+            ],
             "related": list(story.related),
             "articles": [
                 {

@@ -18,8 +18,15 @@ looks at what each sentence has that the other lacks as much as at what they sha
 A logistic regression over these, fitted on MSRP train (4,076 real pairs of different outlets'
 sentences; bench/same_fact_msrp.py), its threshold picked for precision: a false "same" puts a false
 chip on a page, a missed one only loses a chip. MSRP calls a pair the same only when neither
-sentence adds information, and so does this decision: a sentence that repeats another and adds a
+sentence adds information, and so does `same_fact`: a sentence that repeats another and adds a
 clause is not the same fact.
+
+A chip asks something else: does the outlet state what the line states, whatever else it adds?
+`carries` answers that: the other sentence repeats every name, figure, day and month of the line
+and has its polarity, and then either is the same fact (`same_fact`) or carries 90% of the line's
+content with no run of two missing. Names, days and figures are what a reader checks first; two
+sentences that share a frame ("Strand is expected to ... within two weeks") and differ in them, or
+in what happens, are two facts.
 
 Every content word weighs the same. Weighting words by their rarity in the language (wordfreq's
 Zipf frequency) or in the whole corpus measured no better on MSRP, and would have cost a 57 MB

@@ -1,67 +1,67 @@
-"""Story → merged summary: align reworded sentences across variants, rank the aligned facts by
-centrality, coverage and how early they are reported, pick without redundancy, attribute each
-to the sources carrying it, and order them as the event unfolded.
+"""Story → merged summary: rank the story's sentences by centrality, coverage and how early they
+are reported, pick without redundancy, credit each line to the outlets that report its fact, and
+order the lines as the story was reported.
 
 A centroid method with a lead prior (as in MEAD, Radev et al. 2004): on DUC 2002 it beats
-LexRank by 2 ROUGE points (bench/summary_quality.py), and a 10-article story takes ~15 ms.
+LexRank by 2 ROUGE points (bench/summary_quality.py).
+
+Attribution is a claim on the page, so it is decided the way an editor would check it
+(`sitegen.same_fact`): a source's chip on a line means one of its sentences says what the line
+says, compared with the line itself and never through a third sentence. Similar wording only
+nominates the pairs to check: sentences of different articles whose TF-IDF cosine reaches
+`CANDIDATE_FLOOR`, the closest `MAX_CANDIDATES` of them per sentence, found with sparse products
+so a story of hundreds of articles never builds a sentences × sentences matrix. A sentence is
+"only here" only when no other source's sentence comes near it (`UNIQUE_CEILING`); one that is
+near another yet not decided the same fact gets no label rather than a wrong one.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse
 
+from sitegen import same_fact
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Report
 from sitegen.model import Article, Summary, SummarySentence
 from sitegen.terms import base_lang, index_terms
 
-# Chosen by measurement on DUC 2002 (bench/summary_quality.py); each held on both halves of the sets.
-ALIGN_THRESHOLD = 0.35  # cosine above which two sentences of different variants say the same thing
+# Ranking, chosen by measurement on DUC 2002 (bench/summary_quality.py); each held on both halves of the sets.
 REDUNDANCY_THRESHOLD = 0.3  # a candidate this close to a chosen sentence adds nothing
-MIN_WORDS = 4  # shorter fragments ("he said.") are never summary or "only in" material
-COVERAGE_WEIGHT = 1.0  # a fact every variant carries scores twice as high as one a single variant has
+MIN_WORDS = 4  # shorter fragments ("he said.") are never "only in" material
+SUMMARY_MIN_WORDS = 6  # nor summary lines shorter than this ("San Francisco did not.")
+COVERAGE_WEIGHT = 1.0  # a fact every variant echoes scores twice as high as one a single variant has
+RANKING_ALIGN = 0.35  # cosine at which another article's sentence echoes one, for ranking (not for chips)
 LEAD_BONUS = 1.0  # news puts the event first: an article's opening sentence scores up to 2 times more,
 LEAD_DECAY = 0.4  # a bonus that fades with each later sentence (by e^-0.4 per sentence)
-LEAD_SENTENCES = 3  # an article's lead, for the reading order: the event before its context
 DANGLING_FACTOR = 0.5  # a sentence that leans on the one before it reads badly out of context
+
+# Attribution (bench/attribution_quality.py): which pairs are checked, and when "only here" is safe.
+CANDIDATE_FLOOR = 0.25  # cosine below which two sentences are not checked (0.4% of pairs found the same lie below)
+MAX_CANDIDATES = 40  # the closest sentences of other articles checked for each sentence
+UNIQUE_CEILING = 0.15  # a sentence this close to another source's is never called "only here",
+UNIQUE_SHARE = 1 / 3  # nor one sharing this much of its content (or the other's) with it
+NEAR_FLOOR = 0.05  # pairs this close are looked at for that
+COMMON_MIN, COMMON_SHARE = 200, 0.02  # terms in more sentences than both are left out when pairs are sought
 # English openings that point back: pronouns and connectives (other languages: quotes only)
 _DANGLING_EN = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "i",
-        "you",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "there",
-        "but",
-        "and",
-        "also",
-        "however",
-        "meanwhile",
-        "so",
-        "yet",
-        "still",
-        "then",
-    ]
+    ["he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those", "his", "her", "its"]
+    + ["their", "there", "but", "and", "also", "however", "meanwhile", "so", "yet", "still", "then"]
 )
+# "PORT CALLOWAY —", "WASHINGTON (AP) -", "LONDON, March 3 (Reuters) -": a dateline is not news
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,[^—–\-(]{1,30})?\s*(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s+(?=\S)"
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪]|\d{1,2}[.)])\s")
+_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
 class _Sentence(NamedTuple):  # a story has hundreds: a named tuple is the cheapest to make
@@ -71,38 +71,41 @@ class _Sentence(NamedTuple):  # a story has hundreds: a named tuple is the cheap
     words: int
 
 
-@dataclass(frozen=True)
-class _Fact:
-    """Sentences of several variants that say the same thing."""
+@dataclass
+class _Text:
+    """One wording, however many variants carry it word for word (wire copy repeats sentences)."""
 
-    members: tuple[int, ...]  # indexes into the sentence list
-    articles: frozenset[int]
+    text: str
+    lang: str
+    members: list[int] = field(default_factory=list)  # indexes into the sentence list, in story order
+    articles: set[int] = field(default_factory=set)  # articles carrying it: these and the same facts'
+    near_other_source: bool = False  # another source has a sentence close to it
 
 
-def _vectors(texts: Sequence[np.ndarray]) -> np.ndarray:
-    """Sentence-level TF-IDF (each sentence a document, as LexRank does), rows L2-normalised;
-    `texts` are the sentences' term ids (`_term_ids`). Worked out on the nonzero cells only, then
-    placed in a dense matrix for the products: a story's ~100 sentences span ~1,000 terms, and
-    whole-matrix arithmetic cost ten times more."""
+def _vectors(texts: Sequence[np.ndarray], counts: Sequence[int] | None = None) -> scipy.sparse.csr_matrix:
+    """Sentence-level TF-IDF (each sentence a document, as LexRank does), rows L2-normalised and
+    sparse; `texts` are the sentences' term ids (`_term_ids`), `counts` how many sentences carry
+    each text word for word (1 each by default): document frequencies count every copy.
+
+    Columns follow the order terms first appear in the story, not their ids: ids depend on what
+    the process summarized before, and a different column order sums in a different order,
+    which can tip a near tie (a killed build's rerun summarized one story differently)."""
+    counts_arr = np.ones(len(texts), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
     flat = np.concatenate(texts) if texts else np.zeros(0, dtype=np.int64)
-    # columns in the order terms first appear in the story, not by their ids: ids depend on what
-    # the process summarized before, and a different column order sums in a different order,
-    # which can tip a near tie (a killed build's rerun summarized one story differently)
     _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     cols = rank[inverse]
     rows = np.repeat(np.arange(len(texts)), [len(terms) for terms in texts])
     width = max(int(cols.max()) + 1 if len(cols) else 0, 1)
-    cells, counts = np.unique(rows * width + cols, return_counts=True)
+    cells, tf = np.unique(rows * width + cols, return_counts=True)
     row, col = np.divmod(cells, width)
-    df = np.bincount(col, minlength=width)
-    values = (1.0 + np.log(counts)) * (np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0)[col]
+    df = np.bincount(col, weights=counts_arr[row], minlength=width)
+    documents = int(counts_arr.sum())
+    values = (1.0 + np.log(tf)) * (np.log((1.0 + documents) / (1.0 + df)) + 1.0)[col]
     norms = np.sqrt(np.bincount(row, weights=values * values, minlength=len(texts)))
     norms[norms == 0] = 1.0
-    result = np.zeros((len(texts), width))
-    result[row, col] = values / norms[row]
-    return result
+    return scipy.sparse.csr_matrix((values / norms[row], (row, col)), shape=(len(texts), width))
 
 
 _TERM_IDS: dict[str, int] = {}  # index term → a number, per process
@@ -124,32 +127,53 @@ def _sentence_ids(text: str, lang: str) -> np.ndarray:
     return np.array(ids, dtype=np.int64)
 
 
-def _align(sentences: list[_Sentence], sim: np.ndarray) -> list[_Fact]:
-    """Union sentences of different articles that say the same thing (best match per article pair)."""
-    parent = list(range(len(sentences)))
+def _candidates(vectors: scipy.sparse.csr_matrix, block: int = 1024) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i, j), i < j, whose cosine reaches NEAR_FLOOR, at most MAX_CANDIDATES per row (the
+    closest), with their cosine; made block by block, so memory follows the pairs kept.
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    owner = np.asarray([s.article for s in sentences])
-    for other in np.unique(owner):
-        cols = np.flatnonzero(owner == other)
-        block = sim[:, cols]
-        best = cols[np.argmax(block, axis=1)]  # the first of equals: the earliest sentence
-        matched = (owner != other) & (block.max(axis=1) >= ALIGN_THRESHOLD)
-        for row in np.flatnonzero(matched).tolist():
-            parent[find(row)] = find(int(best[row]))
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sentences)):
-        groups[find(i)].append(i)
-    return [_Fact(tuple(m), frozenset(sentences[i].article for i in m)) for m in groups.values()]
+    In a big story a few terms are in thousands of sentences (its names, "police"): a sparse
+    product over them would pair nearly every sentence with every other. Pairs are found and
+    ranked through the other terms, and the common terms' share of the cosine is added to the
+    pairs kept. Stories of fewer than COMMON_MIN / COMMON_SHARE sentences have no common terms."""
+    rows = vectors.shape[0]
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    common = df > max(COMMON_MIN, COMMON_SHARE * rows)
+    rare = vectors[:, np.flatnonzero(~common)].tocsr() if common.any() else vectors
+    shared = vectors[:, np.flatnonzero(common)].toarray() if common.any() else None
+    transposed = rare.T.tocsc()
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for lo in range(0, rows, block):
+        product = (rare[lo : lo + block] @ transposed).tocoo()
+        i, j, sim = product.row + lo, product.col, product.data
+        # the rare terms' cosine chooses (their share is most of it); the common terms' share is
+        # added to the pairs kept
+        keep = (sim >= NEAR_FLOOR) & (i != j)
+        i, j, sim = i[keep], j[keep], sim[keep]
+        # the closest MAX_CANDIDATES of each crowded row: one sort on row, then distance (a
+        # stable sort keeps the product's own order among equals: the same result every run)
+        crowded = (np.bincount(i - lo, minlength=block) > MAX_CANDIDATES)[i - lo]
+        found.append((i[~crowded], j[~crowded], sim[~crowded]))
+        i, j, sim = i[crowded], j[crowded], sim[crowded]
+        order = np.argsort(i * 2.0 - sim, kind="stable")
+        i, j, sim = i[order], j[order], sim[order]
+        keep = np.arange(len(i)) - np.searchsorted(i, i, side="left") < MAX_CANDIDATES
+        found.append((i[keep], j[keep], sim[keep]))
+    i, j, sim = (np.concatenate(x) for x in zip(*found, strict=True)) if found else (np.zeros(0),) * 3
+    if shared is not None:  # in slices: each holds a row of common terms per pair
+        sim = sim.copy()
+        for start in range(0, len(i), 1 << 16):
+            part = slice(start, start + (1 << 16))
+            sim[part] += np.einsum("ij,ij->i", shared[i[part]], shared[j[part]])
+    keep = sim >= NEAR_FLOOR
+    i, j, sim = i[keep], j[keep], sim[keep]
+    low, high = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
+    _, first = np.unique(low * rows + high, return_index=True)
+    return low[first], high[first], sim[first]
 
 
 def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
-    """The merged summary of one story and each article's sentences no other source carries.
+    """The merged summary of one story, each line with the sources that carry its fact; each
+    article's sentences no other source carries; and, for every sentence, who carries it.
 
     `articles` come oldest first; that order breaks ties and orders the summary.
     """
@@ -159,83 +183,209 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
         for p, text in enumerate(article.sentences)
     ]
     if not sentences:
-        return Summary((), {a.id: () for a in articles}, {a.id: () for a in articles})
-    terms = [_term_ids(s.text, articles[s.article].lang) for s in sentences]
-    vectors = _vectors(terms)
-    sim = vectors @ vectors.T
-    facts = _align(sentences, sim)
+        empty = {a.id: () for a in articles}
+        return Summary((), dict(empty), dict(empty), dict(empty))
+    texts: list[_Text] = []
+    text_of: dict[str, int] = {}
+    for index, s in enumerate(sentences):
+        found = text_of.setdefault(s.text, len(texts))
+        if found == len(texts):
+            texts.append(_Text(s.text, articles[s.article].lang))
+        texts[found].members.append(index)
+        texts[found].articles.add(s.article)
+    owners = [frozenset(t.articles) for t in texts]  # word for word, before same facts are added
+    vectors = _vectors([_term_ids(t.text, t.lang) for t in texts], [len(t.members) for t in texts])
+    sources = [a.source for a in articles]
 
-    centroid = vectors.sum(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    centrality = (vectors @ centroid).tolist()  # Python floats: read once per sentence and fact
-    n_articles = len(articles)
-    several_sources = len({a.source for a in articles}) > 1
+    # who else carries each wording: the candidates' same-fact decisions, pair by pair
+    features: dict[int, same_fact.Sentence] = {}
 
-    def representative(fact: _Fact) -> int:
-        return max(fact.members, key=lambda i: (centrality[i], -sentences[i].article, -i))
+    def feature(u: int) -> same_fact.Sentence:
+        if u not in features:
+            features[u] = same_fact.sentence(texts[u].text, texts[u].lang)
+        return features[u]
 
-    scored: list[tuple[float, _Fact, int]] = []
-    for fact in facts:
-        rep = representative(fact)
-        s = sentences[rep]
-        if s.words < MIN_WORDS:
+    same: dict[int, set[int]] = {u: set() for u in range(len(texts))}  # u -> the wordings that state u
+    # for ranking only (no claim is made of it): each wording's closest sentence in every other
+    # article, when it echoes it (RANKING_ALIGN)
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    pairs_u, pairs_v, pairs_sim = _candidates(vectors)
+    source_sets = [frozenset(sources[a] for a in owner) for owner in owners]
+    # near another source's sentence, by wording alone: decided for all pairs at once
+    source_id = {name: n for n, name in enumerate(dict.fromkeys(sources))}
+    single = np.array([next(iter(ss)) if len(ss) == 1 else "" for ss in source_sets], dtype=object)
+    first_source = np.array([source_id.get(name, -1) for name in single])
+    close = (pairs_sim >= UNIQUE_CEILING) & (first_source[pairs_u] != first_source[pairs_v])
+    for u in np.unique(np.concatenate([pairs_u[close], pairs_v[close]])).tolist():
+        texts[u].near_other_source = True
+    # "only here" is a claim too: a sentence that names a name, a figure or a day another source's
+    # sentence names, or shares a third of its content with one, may report the same thing
+    detail_sources: dict[str, set[str]] = {}
+    named = [same_fact.details_of(text.text, text.lang) for text in texts]
+    for u in range(len(texts)):
+        for detail in named[u]:
+            detail_sources.setdefault(detail, set()).update(source_sets[u])
+    for u, text in enumerate(texts):
+        if (
+            len(source_sets[u]) > 1
+            or any(detail_sources[d] - source_sets[u] for d in named[u])
+            or _leans_back(text.text, text.lang)  # "Its cause has not been determined": whose?
+        ):
+            text.near_other_source = True
+    # below the candidate floor only "only here" is at stake: pairs of sentences both already
+    # near another source need no look
+    undecided = np.array([not t.near_other_source for t in texts] or [False])
+    keep = (pairs_sim >= CANDIDATE_FLOOR) | undecided[pairs_u] | undecided[pairs_v]
+    pairs_u, pairs_v, pairs_sim = pairs_u[keep], pairs_v[keep], pairs_sim[keep]
+    for u, v, sim in zip(pairs_u.tolist(), pairs_v.tolist(), pairs_sim.tolist(), strict=True):
+        if owners[u] == owners[v]:
+            continue  # the same articles: nothing to credit
+        if sim < CANDIDATE_FLOOR:  # only "only here" is at stake: do they share a third of either?
+            u_news = not texts[u].near_other_source and bool(source_sets[v] - source_sets[u])
+            v_news = not texts[v].near_other_source and bool(source_sets[u] - source_sets[v])
+            if (u_news or v_news) and same_fact.overlap(feature(u), feature(v)) >= UNIQUE_SHARE:
+                texts[u].near_other_source |= u_news
+                texts[v].near_other_source |= v_news
             continue
-        coverage = len(fact.articles) / n_articles
-        position = min(sentences[i].position for i in fact.members)
-        score = (
-            centrality[rep]
-            * (1.0 + COVERAGE_WEIGHT * coverage)
-            * (1.0 + LEAD_BONUS * math.exp(-LEAD_DECAY * position))
-            * (DANGLING_FACTOR if dangling(s.text, articles[s.article].lang) else 1.0)
-        )
-        scored.append((score, fact, rep))
-    scored.sort(key=lambda item: (-item[0], item[2]))
+        if sim >= RANKING_ALIGN:
+            for x, y in ((u, v), (v, u)):
+                for a in owners[y]:
+                    if sim > best.get((x, a), (0.0, 0))[0]:
+                        best[(x, a)] = (sim, y)
+        v_states_u, u_states_v = same_fact.carried_both(feature(u), feature(v))
+        if v_states_u:
+            same[u].add(v)
+        if u_states_v:
+            same[v].add(u)
+    for u, text in enumerate(texts):
+        for v in same[u]:
+            text.articles |= owners[v]
 
-    chosen: list[tuple[_Fact, int]] = []
+    # ranking groups echoes transitively, as the summary always has (it claims nothing)
+    parent = list(range(len(texts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (u, _), (_, v) in best.items():
+        parent[find(u)] = find(v)
+    group_articles: dict[int, set[int]] = {}
+    group_position: dict[int, int] = {}
+    for u, text in enumerate(texts):
+        root = find(u)
+        group_articles.setdefault(root, set()).update(owners[u])
+        pos = min(sentences[i].position for i in text.members)
+        group_position[root] = min(group_position.get(root, pos), pos)
+
+    centroid = np.asarray(vectors.T @ np.asarray([len(t.members) for t in texts], dtype=float)).ravel()
+    centroid /= np.linalg.norm(centroid) or 1.0
+    centrality = (vectors @ centroid).tolist()
+    n_articles = len(articles)
+
+    # one candidate per group: its most central wording (the earliest among equals), as a reader
+    # would quote the version closest to the whole story
+    members_of: dict[int, list[int]] = {}
+    for u, text in enumerate(texts):
+        if summary_worthy(text.text, sentences[text.members[0]].words):
+            members_of.setdefault(find(u), []).append(u)
+    if not members_of:  # a story of short items ("Harbour brief number 4."): its longest will do
+        longest = max(range(len(texts)), key=lambda u: (sentences[texts[u].members[0]].words, -u))
+        if sentences[texts[longest].members[0]].words >= MIN_WORDS:
+            members_of[find(longest)] = [longest]
+    scored: list[tuple[float, int]] = []
+    for root, members in members_of.items():
+        u = max(members, key=lambda v: (len(texts[v].articles), centrality[v], -v))
+        share = len(group_articles[root]) / n_articles
+        score = (
+            centrality[u]
+            * (1.0 + COVERAGE_WEIGHT * share)
+            * (1.0 + LEAD_BONUS * math.exp(-LEAD_DECAY * group_position[root]))
+            * (DANGLING_FACTOR if dangling(texts[u].text, texts[u].lang) else 1.0)
+        )
+        scored.append((score, u))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+
+    chosen: list[int] = []
     used = 0
-    for _, fact, rep in scored:
-        words = sentences[rep].words
+    for _, u in scored:
+        words = len(clean_line(texts[u].text).split())
         if used + words > max_words:
             continue
-        if any(sim[rep, other] >= REDUNDANCY_THRESHOLD for _, other in chosen):
+        if chosen and (
+            any(v in same[u] for v in chosen) or float((vectors[chosen] @ vectors[u].T).max()) >= REDUNDANCY_THRESHOLD
+        ):
             continue
-        chosen.append((fact, rep))
+        chosen.append(u)
         used += words
         if max_words - used < MIN_WORDS:
             break
 
-    def reading_order(item: tuple[_Fact, int]) -> tuple[bool, int, int]:
-        """The event first, in the order it was reported (articles come oldest first), then
-        context: facts that no article carries in its lead."""
-        fact, _ = item
-        first = min(fact.members, key=lambda i: (sentences[i].article, sentences[i].position))
-        in_lead = any(sentences[i].position < LEAD_SENTENCES for i in fact.members)
-        return (not in_lead, sentences[first].article, sentences[first].position)
+    def reading_order(u: int) -> tuple[int, int]:
+        """As the story was reported: by the first article that carries the fact, then where."""
+        first = min(texts[u].articles)
+        return first, min(
+            sentences[i].position for v in (u, *same[u]) for i in texts[v].members if sentences[i].article == first
+        )
 
     chosen.sort(key=reading_order)
     summary = tuple(
         SummarySentence(
-            text=sentences[rep].text,
-            sources=_unique(articles[a].source for a in sorted(fact.articles)),
-            article_ids=tuple(articles[a].id for a in sorted(fact.articles)),
+            text=clean_line(texts[u].text),
+            sources=_unique(sources[a] for a in sorted(texts[u].articles)),
+            article_ids=tuple(articles[a].id for a in sorted(texts[u].articles)),
+            origin=(articles[sentences[texts[u].members[0]].article].id, sentences[texts[u].members[0]].position),
         )
-        for fact, rep in chosen
+        for u in chosen
     )
 
+    several_sources = len(set(sources)) > 1
+    text_index = [0] * len(sentences)
+    for u, text in enumerate(texts):
+        for i in text.members:
+            text_index[i] = u
     unique: dict[str, list[str]] = {a.id: [] for a in articles}
-    carried = [0] * len(sentences)  # sources that carry each sentence's fact
-    for fact in facts:
-        count = len({articles[a].source for a in fact.articles})
-        for i in fact.members:
-            carried[i] = count
-        if count == 1 and several_sources:
-            for i in sorted(fact.members):
-                if sentences[i].words >= MIN_WORDS:
-                    unique[articles[sentences[i].article].id].append(sentences[i].text)
-    per_article: dict[str, list[int]] = {a.id: [] for a in articles}
+    coverage: dict[str, list[int]] = {a.id: [] for a in articles}
+    carriers: dict[str, list[tuple[str, ...]]] = {a.id: [] for a in articles}
     for i, s in enumerate(sentences):
-        per_article[articles[s.article].id].append(carried[i])
-    return Summary(summary, {k: tuple(v) for k, v in unique.items()}, {k: tuple(v) for k, v in per_article.items()})
+        text = texts[text_index[i]]
+        article_id = articles[s.article].id
+        count = len({sources[a] for a in text.articles})
+        if count == 1 and text.near_other_source:
+            count = 0  # close to another source's sentence, yet not the same fact: no claim either way
+        coverage[article_id].append(count)
+        carriers[article_id].append(tuple(articles[a].id for a in sorted(text.articles)))
+        if count == 1 and several_sources and s.words >= MIN_WORDS:
+            unique[article_id].append(s.text)
+    return Summary(
+        summary,
+        {k: tuple(v) for k, v in unique.items()},
+        {k: tuple(v) for k, v in coverage.items()},
+        {k: tuple(v) for k, v in carriers.items()},
+    )
+
+
+def clean_line(text: str) -> str:
+    """A sentence as a summary line: without the dateline a wire opens its story with."""
+    found = _DATELINE.match(text)
+    if found is None:
+        return text
+    rest = text[found.end() :]
+    return rest[:1].upper() + rest[1:]
+
+
+def summary_worthy(text: str, words: int) -> bool:
+    """Whether a sentence can stand alone as a summary line: long enough, a whole sentence (not a
+    heading, a caption or a list item), ending as sentences end."""
+    line = clean_line(text)
+    return (
+        words >= SUMMARY_MIN_WORDS
+        and _ENDS_A_SENTENCE.search(line) is not None
+        and _LIST_ITEM.match(line) is None
+        and (line[:1].isupper() or line[:1].isdigit() or line[:1] in "\"'“‘«„")
+    )
 
 
 def representative_title(articles: Sequence[Article]) -> str:
@@ -248,7 +398,7 @@ def representative_title(articles: Sequence[Article]) -> str:
     if len(titled) < 3:  # with two, neither is closer to the other: take the earliest
         return (titled or list(articles))[0].title
     vectors = _vectors([_term_ids(a.title, a.lang) for a in titled])
-    closeness = (vectors @ vectors.T).sum(axis=1)
+    closeness = np.asarray((vectors @ vectors.T).sum(axis=1)).ravel()
     best = max(range(len(titled)), key=lambda i: (round(float(closeness[i]), 9), -i))
     return titled[best].title
 
@@ -257,6 +407,13 @@ def dangling(text: str, lang: str) -> bool:
     """Whether a sentence opens with a quote, or (in English) with a pronoun or connective."""
     if text[:1] in "\"'“‘`«„":
         return True
+    words = text.split(maxsplit=1)
+    return base_lang(lang) == "en" and bool(words) and words[0].strip(",;:").lower() in _DANGLING_EN
+
+
+def _leans_back(text: str, lang: str) -> bool:
+    """Whether a sentence opens with a pronoun or connective (English): what it says depends on
+    the sentence before, which a comparison of sentences does not see."""
     words = text.split(maxsplit=1)
     return base_lang(lang) == "en" and bool(words) and words[0].strip(",;:").lower() in _DANGLING_EN
 

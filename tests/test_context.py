@@ -110,8 +110,14 @@ PINNED: dict[str, dict[str, str]] = {
         "sentences": "tuple[SummarySentence, ...]",
         "unique_sentences": "dict[str, tuple[str, ...]]",
         "coverage": "dict[str, tuple[int, ...]]",
+        "carriers": "dict[str, tuple[tuple[str, ...], ...]]",
     },
-    "SummarySentence": {"text": "str", "sources": "tuple[str, ...]", "article_ids": "tuple[str, ...]"},
+    "SummarySentence": {
+        "text": "str",
+        "sources": "tuple[str, ...]",
+        "article_ids": "tuple[str, ...]",
+        "origin": "tuple[str, int] | None",
+    },
     "Article": {
         "id": "str",
         "path": "str",
