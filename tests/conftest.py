@@ -67,6 +67,29 @@ def processes_left() -> dict[int, str]:
     return found
 
 
+def group_alive(group: int) -> list[int]:
+    """The processes of a process group still running (zombies aside)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name.isdigit() and fields[0] != "Z" and int(fields[2]) == group:
+            alive.append(int(entry.name))
+    return alive
+
+
+def group_gone(group: int, seconds: float = 10) -> bool:
+    """Whether every process of the group has ended within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while group_alive(group):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """The suite fails if any process it started outlives it (after a few seconds' grace for
     those on their way out); they are killed, and named."""

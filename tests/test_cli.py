@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, free_port, read_stories
+from conftest import REPO, free_port, group_alive, group_gone, read_stories
 from sitegen.config import SiteConfig, documented_keys, load_config
 from sitegen.live import LiveSite
 
@@ -253,18 +253,6 @@ def generated_site(tmp_path: Path, articles: int) -> Path:
     return site
 
 
-def group_alive(group: int) -> list[int]:
-    alive = []
-    for entry in Path("/proc").iterdir():
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if entry.name.isdigit() and fields[0] != "Z" and int(fields[2]) == group:
-            alive.append(int(entry.name))
-    return alive
-
-
 @pytest.mark.parametrize(
     "stop, whom, after, code",
     [
@@ -291,9 +279,12 @@ def test_a_stopped_build_exits_quietly_with_its_workers_and_the_old_site_whole(
         start_new_session=True,
     )
     assert proc.stdout is not None
-    if after == "load":
-        time.sleep(2.0)  # the pool's workers are parsing
-        assert len(group_alive(proc.pid)) > 1, "the build should be running its workers now"
+    if after == "load":  # once the pool's workers are parsing
+        deadline = time.monotonic() + 60
+        while len(group_alive(proc.pid)) < 3:  # the build, its resource tracker, a worker
+            assert proc.poll() is None and time.monotonic() < deadline, "the build never started its workers"
+            time.sleep(0.05)
+        time.sleep(0.3)
     else:
         for line in proc.stdout:
             if line.startswith(after):
@@ -306,9 +297,6 @@ def test_a_stopped_build_exits_quietly_with_its_workers_and_the_old_site_whole(
     assert proc.returncode == code, err
     assert "Traceback" not in out + err and "Error" not in err
     assert err.strip().splitlines()[-1] == "interrupted"
-    deadline = time.monotonic() + 10
-    while group_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert group_alive(proc.pid) == []
+    assert group_gone(proc.pid)
     after_stop = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
     assert after_stop == before

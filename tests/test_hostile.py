@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import REPO, quiet_build, read_stories
+from conftest import REPO, group_gone, quiet_build, read_stories
 
 HOSTILE = REPO / "tests" / "sites" / "hostile"
 
@@ -259,24 +259,6 @@ def test_a_build_killed_at_any_stage_leaves_the_old_site_or_the_new_one(tmp_path
     assert outcomes[0] == "old"  # killed mid-load, before anything could be swapped in
     build_cli(site)
     assert public_files(site) == new
-
-
-def group_gone(group: int, seconds: float = 10) -> bool:
-    """Whether every process of the group has ended (zombies aside) within `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        alive = []
-        for entry in Path("/proc").iterdir():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if entry.name.isdigit() and fields[0] != "Z" and int(fields[2]) == group:
-                alive.append(entry.name)
-        if not alive:
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def public_files(site: Path) -> dict[str, bytes]:
