@@ -317,6 +317,7 @@ class Sentence:
     negated: bool
     details: frozenset[str] = frozenset()  # terms a carrier must repeat: names, figures, days and months
     total: float = 0.0  # the sum of `weights`
+    question: bool = False  # it asks rather than states ("Can Titanfall raise Xbox One sales?")
 
 
 def _clauses(text: str) -> list[list[str]]:
@@ -395,6 +396,7 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
         negated=negated,
         details=details_of(text, lang),
         total=sum(weights.values()),
+        question=text.rstrip(" \"'”’»)]").endswith(("?", "？", "¿")),
     )
 
 
@@ -517,8 +519,9 @@ def carries(line: Sentence, other: Sentence) -> bool:
 
 
 def carried_both(a: Sentence, b: Sentence) -> tuple[bool, bool]:
-    """(`b` carries `a`, `a` carries `b`), with what the two directions share worked out once."""
-    if a.negated != b.negated:
+    """(`b` carries `a`, `a` carries `b`), with what the two directions share worked out once. A
+    question states nothing, so it neither carries nor is carried."""
+    if a.negated != b.negated or a.question or b.question:
         return False, False
     compared_a, compared_b = _compare(a, b), _compare(b, a)
     if compared_a[0] < MIN_COVERAGE and compared_b[0] < MIN_COVERAGE:

@@ -61,7 +61,10 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,[^—–\-(]{1,30})?\s*(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s+(?=\S)"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪]|\d{1,2}[.)])\s")
-_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# a line states something: it ends as a statement does, not as a question ("Will Titanfall save
+# the Xbox One?") or a headline cut short by its feed ("Titanfall on Xbox One is 792p, likely ...")
+_ENDS_A_SENTENCE = re.compile(r"(?<![.…])[.!][\"'”’»)\]]*$")
+_NO_STATEMENT = re.compile(r"([?:;,…]|\.\.)[\"'”’»)\]\s]*$")
 
 
 class _Sentence(NamedTuple):  # a story has hundreds: a named tuple is the cheapest to make
@@ -289,7 +292,8 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     # would quote the version closest to the whole story
     members_of: dict[int, list[int]] = {}
     for u, text in enumerate(texts):
-        if summary_worthy(text.text, sentences[text.members[0]].words):
+        first = sentences[text.members[0]]
+        if summary_worthy(text.text, first.words, headline=len(articles[first.article].sentences) == 1):
             members_of.setdefault(find(u), []).append(u)
     if not members_of:  # a story of short items ("Harbour brief number 4."): its longest will do
         longest = max(range(len(texts)), key=lambda u: (sentences[texts[u].members[0]].words, -u))
@@ -376,13 +380,15 @@ def clean_line(text: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
-def summary_worthy(text: str, words: int) -> bool:
+def summary_worthy(text: str, words: int, headline: bool = False) -> bool:
     """Whether a sentence can stand alone as a summary line: long enough, a whole sentence (not a
-    heading, a caption or a list item), ending as sentences end."""
+    heading, a caption, a list item, a question or a headline cut short), ending as statements
+    end. A `headline` (an article that is one sentence: headline feeds carry no body) needs no
+    full stop, only not to end as a question or a cut."""
     line = clean_line(text)
     return (
         words >= SUMMARY_MIN_WORDS
-        and _ENDS_A_SENTENCE.search(line) is not None
+        and (_ENDS_A_SENTENCE.search(line) is not None or (headline and _NO_STATEMENT.search(line) is None))
         and _LIST_ITEM.match(line) is None
         and (line[:1].isupper() or line[:1].isdigit() or line[:1] in "\"'“‘«„")
     )

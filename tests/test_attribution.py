@@ -199,3 +199,24 @@ def test_chips_and_only_here_against_the_sample_gold() -> None:
     assert true_chips / (true_chips + false_chips) >= 0.98, (true_chips, false_chips)
     assert true_only / (true_only + false_only) >= 0.98, (true_only, false_only)
     assert true_chips / (true_chips + missed) >= 0.5, (true_chips, missed)  # recall: today 0.60
+
+
+def test_headline_feeds_summarize_as_statements_and_questions_credit_nobody() -> None:
+    """Headline-only records (the UCI feed) are one sentence with no full stop: a statement may be
+    a line; a question or a headline its feed cut short ("... 792p, likely ...") may not, and a
+    question states nothing, so it is no outlet's evidence for a line."""
+    statement = "Microsoft counts on Titanfall to fire up Xbox One sales"
+    question = "Can Microsoft's Titanfall raise Xbox One sales?"
+    cut = "Titanfall on Xbox One is 792p at launch, resolution likely ..."
+    copy = "Microsoft counts on shooter game Titanfall to fire up Xbox One sales"
+    articles = [
+        report("s", "Reuters", statement),
+        report("q", "Forbes", question, hours=1),
+        report("c", "VG247", cut, hours=2),
+        report("r", "Yahoo News", copy, hours=3),
+    ]
+    summary = merge_summary(articles, 200)
+    lines = {s.text: s.sources for s in summary.sentences}
+    assert question not in lines and cut not in lines
+    assert lines[statement] == ("Reuters", "Yahoo News")
+    assert summary.carriers["q"] == (("q",),)
