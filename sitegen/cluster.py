@@ -160,6 +160,28 @@ def _split_large(
     return result
 
 
+def split_at_pauses(group: list[int], days: np.ndarray, gap_days: float, matrix: sp.csr_matrix) -> list[list[int]]:
+    """A story runs while coverage keeps arriving: its dated reports cut wherever one comes more
+    than `gap_days` after the one before. Similar words decades apart (McDonald's opening in
+    Moscow in 1990, its sales in 2014) are two stories. Undated reports join the part whose
+    reports they are closest to."""
+    dated = sorted((float(days[i]), i) for i in group if not np.isnan(days[i]))
+    undated = [i for i in group if np.isnan(days[i])]
+    parts: list[list[int]] = []
+    last = None
+    for day, i in dated:
+        if last is None or day - last > gap_days:
+            parts.append([])
+        parts[-1].append(i)
+        last = day
+    if len(parts) <= 1:
+        return [group]
+    for i in undated:
+        closeness = [float((matrix[i] @ matrix[part].T).mean()) for part in parts]
+        parts[int(np.argmax(closeness))].append(i)
+    return [sorted(part) for part in parts]
+
+
 def _enforce_pins(groups: list[list[int]], pins: Sequence[str | None], matrix: sp.csr_matrix) -> list[list[int]]:
     """One story per pin, never two pins in a story; unpinned members go to the closest pin."""
     by_pin: dict[str, list[int]] = defaultdict(list)
@@ -200,6 +222,7 @@ def cluster_stories(
     """
     from sitegen.features import term_matrix
     from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
+    from sitegen.summarize import representative_title
 
     if not articles:
         return Clustering([], dict((previous or StoryRegistry()).redirects))
@@ -250,16 +273,35 @@ def cluster_stories(
             for cluster in _average_linkage(matrix, days, lengths, part, pin_of, config):
                 groups.append(sorted(int(i) for i in cluster))
     groups = _enforce_pins(groups, pin_of, matrix)
+    families: list[list[int]] = []  # indexes into `groups` of stories cut from one by a pause
+    if config.gap_days > 0:
+        split: list[list[int]] = []
+        for group in groups:
+            if any(pin_of[i] for i in group):
+                split.append(group)
+                continue
+            parts = split_at_pauses(group, days, config.gap_days, matrix)
+            if len(parts) > 1:
+                families.append(list(range(len(split), len(split) + len(parts))))
+            split.extend(parts)
+        groups = split
 
     members = [sorted((ordered[i] for i in g), key=_sort_key) for g in groups]
     defaults, pinned = [], []
     for g, arts in zip(groups, members, strict=True):
         pin = next((pin_of[i] for i in g if pin_of[i]), None)
-        defaults.append(pin or default_story_id(arts[0].title, arts[0].id))
+        # named by the headline its page shows (the one closest to the others), as first published
+        defaults.append(pin or default_story_id(representative_title(arts), arts[0].id))
         pinned.append(pin is not None)
     article_groups = [tuple(a.id for a in arts) for arts in members]
     ids, redirects = assign_ids(article_groups, defaults, pinned, previous or StoryRegistry())
     related = related_stories(matrix, days, groups, ids, config)
+    for family in families:  # a story cut by a pause is related to its other parts first
+        for g in family:
+            others = [ids[h] for h in family if h != g]
+            related[ids[g]] = tuple(dict.fromkeys([*others, *related.get(ids[g], ())]))[
+                : max(RELATED_LIMIT, len(others))
+            ]
     result = [StoryGroup(ids[i], article_groups[i], related.get(ids[i], ())) for i in range(len(groups))]
 
     first_date = {g.id: members[i][0].date for i, g in enumerate(result)}

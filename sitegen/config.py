@@ -85,6 +85,15 @@ class ClusterConfig:
             low=0.0,
         ),
     )
+    gap_days: float = field(
+        default=0.0,
+        metadata=_doc(
+            "A story ends when its coverage pauses longer than this many days: a later report about "
+            "the same subject starts a new story, linked to it as related. Undated reports never "
+            "split a story; pinned stories are never split. 0 (the default) turns it off.",
+            low=0.0,
+        ),
+    )
     expansion: float = field(
         default=1.0,
         metadata=_doc(

@@ -32,6 +32,14 @@ def _markdown() -> MarkdownIt:
 
 
 _TITLE_MAX = 110
+TITLE_LIMIT = 300  # a longer title is a pasted body: cut, with a warning
+# upper case only: "Update: ..." in a headline's own words stays
+_WIRE_SLUG = re.compile(
+    r"^(?:URGENT|BREAKING(?: NEWS)?|FLASH|NEWSFLASH|BULLETIN|ALERT|EXCLUSIVE|UPDATE(?: ?\d+)?|RPT|REPEAT|"
+    r"CORRECTED|CORRECTION|REFILE|WRAPUP(?: ?\d+)?|ADVISORY|DEVELOPING)\b\s*(?:[-:—–|/]+\s*|\s+(?=[A-Z\"'“‘(]))"
+)
+_AGENCY = r"\((?:AP|Reuters|AFP|UPI|dpa|PA)\)"
+_AGENCY_TAG = re.compile(rf"^{_AGENCY}\s*[-—–:]?\s*|\s*[-—–]?\s*{_AGENCY}$")
 _SPACE = re.compile(r"\s+")
 
 
@@ -47,7 +55,11 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
     split = [split_sentences(p, lang) for p in paragraphs]
     sentences = tuple(s for part in split for s in part)
 
-    title = _text(meta.get("title"))
+    title = clean_title(_text(meta.get("title")))
+    if len(title) > TITLE_LIMIT:
+        report.warn(doc.path, f"title is {len(title):,} characters (a pasted body?); cut to {TITLE_LIMIT}",
+                    doc.meta_lines.get("title"))  # fmt: skip
+        title = _cut(title, TITLE_LIMIT)
     title_derived = not title
     if not title:
         title = derive_title(sentences) or PurePosixPath(doc.path).stem
@@ -139,11 +151,25 @@ def derive_title(sentences: tuple[str, ...]) -> str:
     """The first sentence, cut at a word boundary when it is long."""
     if not sentences:
         return ""
-    first = sentences[0].rstrip(" .")
-    if len(first) <= _TITLE_MAX:
-        return first
-    cut = first[:_TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:—–- ")
-    return cut + "…"
+    return _cut(sentences[0].rstrip(" ."), _TITLE_MAX)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ") + "…"
+
+
+def clean_title(title: str) -> str:
+    """A headline without the wire's slugs: "URGENT", "UPDATE 2-", "BREAKING:", "RPT-", a
+    leading or trailing "(AP)". They say how a wire filed the story, not what happened, and two
+    reports of one event share them whatever the event."""
+    previous = None
+    while previous != title:
+        previous = title
+        title = _WIRE_SLUG.sub("", title).strip()
+        title = _AGENCY_TAG.sub("", title).strip()
+    return title
 
 
 def render_markdown(body: str) -> tuple[str, list[str]]:

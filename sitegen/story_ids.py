@@ -1,6 +1,6 @@
 """Story ids that stay put: the registry of published stories and how new clusters inherit ids.
 
-A story's first id comes from its founding article (see `default_story_id`). From then on the
+A story's first id comes from the headline it is first published with (`default_story_id`). Then the
 registry (`story-ids.json` in the site root, written by every successful build; commit it) is
 the memory: a new cluster takes the id of the published story it shares the most articles
 with, so later coverage, backfilled older coverage or a changed threshold never move a URL.
@@ -66,7 +66,8 @@ class StoryRegistry:
 
 
 def default_story_id(title: str, anchor_id: str) -> str:
-    """A readable slug of the founding article's title plus a short hash of its id."""
+    """A readable slug of the story's headline when it is first published (the one its page
+    shows) plus a short hash of its founding article's id."""
     digest = hashlib.sha1(anchor_id.encode("utf-8")).hexdigest()[:6]
     return f"{slug(title, 'story', max_length=50)}-{digest}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections import defaultdict
@@ -63,3 +64,72 @@ def test_story_id_is_kept_when_later_coverage_arrives() -> None:
     fewer = [a for a in articles if a.id != big.article_ids[-1]]
     again = {g.article_ids[0]: g.id for g in cluster_stories(fewer, ClusterConfig()).groups}
     assert again[big.article_ids[0]] == big.id
+
+
+def test_wire_slugs_are_not_headlines_and_a_pasted_body_is_no_title(make_site) -> None:
+    from conftest import quiet_build, read_stories
+
+    long_title = "Port Calloway dockworkers walk off the job " + "and the strike spreads along the coast " * 130
+    site = make_site(
+        {
+            "content/wire/a.md": "---\ntitle: UPDATE 2-Dockworkers strike halts Port Calloway exports\n"
+            "date: 2024-03-11\n---\nAbout 2,300 dockworkers walked off the job at Port Calloway on Monday.\n",
+            "content/wire/b.md": "---\ntitle: 'BREAKING: Dockworkers strike halts Port Calloway exports (AP)'\n"
+            "date: 2024-03-11\n---\nThe strike at Port Calloway halted exports on Monday, the union said.\n",
+            "content/other/long.md": f"---\ndate: 2024-06-01\ntitle: {long_title}\n---\nThe harvest began early.\n",
+        }
+    )
+    result = quiet_build(site, search=False)
+    titles = {a["id"]: a["title"] for s in read_stories(site) for a in s["articles"]}
+    assert titles["wire/a"] == titles["wire/b"] == "Dockworkers strike halts Port Calloway exports"
+    assert len(long_title) > 5000 and len(titles["other/long"]) <= 301 and titles["other/long"].endswith("…")
+    (warning,) = [d for d in result.report.diagnostics if d.path == "other/long.md"]
+    assert warning.line == 3 and "cut to 300" in warning.message
+
+
+def test_a_story_is_named_by_the_headline_its_page_shows() -> None:
+    """Not by its earliest article's: that is often a wire's terse slug or an odd angle."""
+    from datetime import UTC, datetime, timedelta
+
+    def report(n: int, title: str) -> Article:
+        return Article(
+            id=f"r{n}",
+            path=f"r{n}.md",
+            title=title,
+            source=f"Wire {n}",
+            date=datetime(2024, 8, 3, tzinfo=UTC) + timedelta(hours=n),
+            lang="en",
+            sentences=("Crews fought the Ridgeback Fire near Cedar Hollow as 3,200 residents left their homes.",),
+        )
+
+    titles = [
+        "Smoke over the valley",
+        "Ridgeback Fire forces 3,200 from Cedar Hollow",
+        "Ridgeback Fire: 3,200 leave Cedar Hollow",
+        "Cedar Hollow evacuated as Ridgeback Fire grows",
+    ]
+    (group,) = cluster_stories([report(n, t) for n, t in enumerate(titles)], ClusterConfig()).groups
+    assert group.id.startswith("ridgeback-fire-forces-3200-from-cedar-hollow-")
+
+
+def test_a_pause_in_coverage_ends_a_story_when_gap_days_is_set() -> None:
+    """McDonald's opening in Moscow (1990) and its February sales (2014) share words, not a story."""
+    from datetime import UTC, datetime
+
+    def report(n: int, year: int, title: str, text: str) -> Article:
+        return Article(id=f"m{n}", path=f"m{n}.md", title=title, source=f"Wire {n}",
+                       date=datetime(year, 3, 1 + n, tzinfo=UTC), lang="en", sentences=(text,))  # fmt: skip
+
+    moscow = "McDonald's opened its first restaurant in Moscow, serving hamburgers to crowds in Pushkin Square."
+    sales = "McDonald's restaurant sales fell in February as crowds stayed away from its hamburgers."
+    articles = [
+        report(0, 1990, "McDonald's opens in Moscow", moscow),
+        report(1, 1990, "Crowds queue for McDonald's in Moscow", moscow),
+        report(2, 2014, "McDonald's sales fall in February", sales),
+        report(3, 2014, "McDonald's February sales slide", sales + " " + moscow),
+    ]
+    together = ClusterConfig(threshold=0.05, time_decay=0.0)
+    assert len(cluster_stories(articles, together).groups) == 1  # the words alone glue them
+    split = cluster_stories(articles, dataclasses.replace(together, gap_days=30.0)).groups
+    assert sorted(g.article_ids for g in split) == [("m0", "m1"), ("m2", "m3")]
+    assert all(len(g.related) == 1 for g in split)  # each part links to the other
