@@ -86,11 +86,11 @@ class ClusterConfig:
         ),
     )
     gap_days: float = field(
-        default=0.0,
+        default=3650.0,
         metadata=_doc(
-            "A story ends when its coverage pauses longer than this many days: a later report about "
-            "the same subject starts a new story, linked to it as related. Undated reports never "
-            "split a story; pinned stories are never split. 0 (the default) turns it off.",
+            "A story ends when its coverage pauses longer than this many days (default: ten years): a "
+            "later report about the same subject starts a new story, linked to it as related. Undated "
+            "reports never split a story; pinned stories are never split. 0 turns it off.",
             low=0.0,
         ),
     )

@@ -112,8 +112,9 @@ def test_a_story_is_named_by_the_headline_its_page_shows() -> None:
     assert group.id.startswith("ridgeback-fire-forces-3200-from-cedar-hollow-")
 
 
-def test_a_pause_in_coverage_ends_a_story_when_gap_days_is_set() -> None:
-    """McDonald's opening in Moscow (1990) and its February sales (2014) share words, not a story."""
+def test_a_pause_in_coverage_ends_a_story() -> None:
+    """McDonald's opening in Moscow (1990) and its February sales (2014) share words, not a story:
+    a pause of more than `gap_days` (ten years by default) cuts it, the parts linked as related."""
     from datetime import UTC, datetime
 
     def report(n: int, year: int, title: str, text: str) -> Article:
@@ -128,8 +129,9 @@ def test_a_pause_in_coverage_ends_a_story_when_gap_days_is_set() -> None:
         report(2, 2014, "McDonald's sales fall in February", sales),
         report(3, 2014, "McDonald's February sales slide", sales + " " + moscow),
     ]
-    together = ClusterConfig(threshold=0.05, time_decay=0.0)
+    loose = ClusterConfig(threshold=0.05, time_decay=0.0)
+    together = dataclasses.replace(loose, gap_days=0.0)
     assert len(cluster_stories(articles, together).groups) == 1  # the words alone glue them
-    split = cluster_stories(articles, dataclasses.replace(together, gap_days=30.0)).groups
+    split = cluster_stories(articles, loose).groups
     assert sorted(g.article_ids for g in split) == [("m0", "m1"), ("m2", "m3")]
     assert all(len(g.related) == 1 for g in split)  # each part links to the other
