@@ -297,10 +297,10 @@ def cluster_stories(
     ids, redirects = assign_ids(article_groups, defaults, pinned, previous or StoryRegistry())
     related = related_stories(matrix, days, groups, ids, config)
     for family in families:  # a story cut by a pause is related to its other parts first
-        for part in family:
-            others = [ids[other] for other in family if other != part]
-            linked = tuple(dict.fromkeys([*others, *related.get(ids[part], ())]))
-            related[ids[part]] = linked[: max(RELATED_LIMIT, len(others))]
+        for child in family:
+            others = [ids[other] for other in family if other != child]
+            linked = tuple(dict.fromkeys([*others, *related.get(ids[child], ())]))
+            related[ids[child]] = linked[: max(RELATED_LIMIT, len(others))]
     result = [StoryGroup(ids[i], article_groups[i], related.get(ids[i], ())) for i in range(len(groups))]
 
     first_date = {g.id: members[i][0].date for i, g in enumerate(result)}
