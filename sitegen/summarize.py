@@ -199,8 +199,27 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     owners = [frozenset(t.articles) for t in texts]  # word for word, before same facts are added
     vectors = _vectors([_term_ids(t.text, t.lang) for t in texts], [len(t.members) for t in texts])
     sources = [a.source for a in articles]
+    same, best = _credit(texts, owners, sources, vectors)
+    chosen = _choose(articles, sentences, texts, owners, vectors, same, best, max_words)
+    summary = tuple(
+        SummarySentence(
+            text=clean_line(texts[u].text),
+            sources=_unique(sources[a] for a in sorted(texts[u].articles)),
+            article_ids=tuple(articles[a].id for a in sorted(texts[u].articles)),
+            origin=(articles[sentences[texts[u].members[0]].article].id, sentences[texts[u].members[0]].position),
+        )
+        for u in chosen
+    )
+    return _marks(articles, sentences, texts, sources, summary)
 
-    # who else carries each wording: the candidates' same-fact decisions, pair by pair
+
+def _credit(
+    texts: list[_Text], owners: list[frozenset[int]], sources: list[str], vectors: scipy.sparse.csr_matrix
+) -> tuple[dict[int, set[int]], dict[tuple[int, int], tuple[float, int]]]:
+    """Who states each wording: the same-fact decision on the candidate pairs, each wording's
+    articles grown by those that state it (and `near_other_source` set where "only here" would
+    be unsafe). Returns, per wording, the wordings that state it, and for ranking (no claim is
+    made of it) each wording's closest echo in every other article (RANKING_ALIGN)."""
     features: dict[int, same_fact.Sentence] = {}
 
     def feature(u: int) -> same_fact.Sentence:
@@ -208,9 +227,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
             features[u] = same_fact.sentence(texts[u].text, texts[u].lang)
         return features[u]
 
-    same: dict[int, set[int]] = {u: set() for u in range(len(texts))}  # u -> the wordings that state u
-    # for ranking only (no claim is made of it): each wording's closest sentence in every other
-    # article, when it echoes it (RANKING_ALIGN)
+    same: dict[int, set[int]] = {u: set() for u in range(len(texts))}
     best: dict[tuple[int, int], tuple[float, int]] = {}
     pairs_u, pairs_v, pairs_sim = _candidates(vectors)
     source_sets = [frozenset(sources[a] for a in owner) for owner in owners]
@@ -239,11 +256,10 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     # near another source need no look
     undecided = np.array([not t.near_other_source for t in texts] or [False])
     keep = (pairs_sim >= CANDIDATE_FLOOR) | undecided[pairs_u] | undecided[pairs_v]
-    pairs_u, pairs_v, pairs_sim = pairs_u[keep], pairs_v[keep], pairs_sim[keep]
-    for u, v, sim in zip(pairs_u.tolist(), pairs_v.tolist(), pairs_sim.tolist(), strict=True):
+    for u, v, sim in zip(pairs_u[keep].tolist(), pairs_v[keep].tolist(), pairs_sim[keep].tolist(), strict=True):
         if owners[u] == owners[v]:
             continue  # the same articles: nothing to credit
-        if sim < CANDIDATE_FLOOR:  # only "only here" is at stake: do they share a third of either?
+        if sim < CANDIDATE_FLOOR:  # do they share a third of either?
             u_news = not texts[u].near_other_source and bool(source_sets[v] - source_sets[u])
             v_news = not texts[v].near_other_source and bool(source_sets[u] - source_sets[v])
             if (u_news or v_news) and same_fact.overlap(feature(u), feature(v)) >= UNIQUE_SHARE:
@@ -263,8 +279,22 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     for u, text in enumerate(texts):
         for v in same[u]:
             text.articles |= owners[v]
+    return same, best
 
-    # ranking groups echoes transitively, as the summary always has (it claims nothing)
+
+def _choose(
+    articles: Sequence[Article],
+    sentences: list[_Sentence],
+    texts: list[_Text],
+    owners: list[frozenset[int]],
+    vectors: scipy.sparse.csr_matrix,
+    same: dict[int, set[int]],
+    best: dict[tuple[int, int], tuple[float, int]],
+    max_words: int,
+) -> list[int]:
+    """The wordings that make the summary, in reading order. Ranking groups echoes transitively,
+    as the summary always has (it claims nothing); of each group one wording competes: the one
+    most outlets state whole, then the most central."""
     parent = list(range(len(texts)))
 
     def find(x: int) -> int:
@@ -286,10 +316,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     centroid = np.asarray(vectors.T @ np.asarray([len(t.members) for t in texts], dtype=float)).ravel()
     centroid /= np.linalg.norm(centroid) or 1.0
     centrality = (vectors @ centroid).tolist()
-    n_articles = len(articles)
 
-    # one candidate per group: its most central wording (the earliest among equals), as a reader
-    # would quote the version closest to the whole story
     members_of: dict[int, list[int]] = {}
     for u, text in enumerate(texts):
         first = sentences[text.members[0]]
@@ -302,7 +329,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     scored: list[tuple[float, int]] = []
     for root, members in members_of.items():
         u = max(members, key=lambda v: (len(texts[v].articles), centrality[v], -v))
-        share = len(group_articles[root]) / n_articles
+        share = len(group_articles[root]) / len(articles)
         score = (
             centrality[u]
             * (1.0 + COVERAGE_WEIGHT * share)
@@ -334,17 +361,17 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
             sentences[i].position for v in (u, *same[u]) for i in texts[v].members if sentences[i].article == first
         )
 
-    chosen.sort(key=reading_order)
-    summary = tuple(
-        SummarySentence(
-            text=clean_line(texts[u].text),
-            sources=_unique(sources[a] for a in sorted(texts[u].articles)),
-            article_ids=tuple(articles[a].id for a in sorted(texts[u].articles)),
-            origin=(articles[sentences[texts[u].members[0]].article].id, sentences[texts[u].members[0]].position),
-        )
-        for u in chosen
-    )
+    return sorted(chosen, key=reading_order)
 
+
+def _marks(
+    articles: Sequence[Article],
+    sentences: list[_Sentence],
+    texts: list[_Text],
+    sources: list[str],
+    summary: tuple[SummarySentence, ...],
+) -> Summary:
+    """The summary with every sentence's carriers and label, and what only one source reports."""
     several_sources = len(set(sources)) > 1
     text_index = [0] * len(sentences)
     for u, text in enumerate(texts):
