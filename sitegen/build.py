@@ -16,7 +16,7 @@ from sitegen.archive import finish_archive, plan_stories, summarize_all
 from sitegen.articles import load_articles
 from sitegen.cache import ParseCache
 from sitegen.cluster import Clustering, cluster_stories
-from sitegen.config import ConfigError, SiteConfig, load_config, require_site
+from sitegen.config import ConfigError, SiteConfig, is_web_address, load_config, require_site
 from sitegen.diagnostics import Report
 from sitegen.features import ArticleTerms
 from sitegen.model import Archive, Article
@@ -64,7 +64,7 @@ def build(
     config = load_config(site_dir)
     require_site(site_dir, config)
     if base_url:
-        if not base_url.startswith(("http://", "https://")):
+        if not is_web_address(base_url):
             raise ConfigError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
         config = replace(config, base_url=base_url)
     report = Report()

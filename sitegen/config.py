@@ -248,8 +248,13 @@ def validate(config: SiteConfig) -> None:
         raise ConfigError(
             f"{CONFIG_FILE}: 'output_dir' and 'content_dir' must be separate folders (each build replaces the output)"
         )
-    if not config.base_url.startswith(("http://", "https://")):
+    if not is_web_address(config.base_url):
         raise ConfigError(f"{CONFIG_FILE}: 'base_url' must be an absolute http(s) URL, got {config.base_url!r}")
+
+
+def is_web_address(value: str) -> bool:
+    """What `base_url` (or `--base-url`) must be: canonical links and feeds are absolute."""
+    return value.startswith(("http://", "https://"))
 
 
 def documented_keys() -> list[tuple[str, str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -86,15 +87,12 @@ class Report:
         repeats (the same message about other files or values) shows its first few and a count:
         647 lines alike hide the one that differs."""
         unique = self.unique()
-        shown: dict[str, int] = {}
-        for d in unique:
-            kind = d.kind()
-            shown[kind] = shown.get(kind, 0) + 1
+        kinds = [d.kind() for d in unique]
+        shown = Counter(kinds)
         lines: list[str] = []
-        printed: dict[str, int] = {}
-        for d in unique:
-            kind = d.kind()
-            printed[kind] = printed.get(kind, 0) + 1
+        printed: Counter[str] = Counter()
+        for d, kind in zip(unique, kinds, strict=True):
+            printed[kind] += 1
             if verbose or printed[kind] <= SHOWN_PER_KIND:
                 lines.append(str(d))
             if not verbose and printed[kind] == SHOWN_PER_KIND and shown[kind] > SHOWN_PER_KIND:

@@ -48,8 +48,12 @@ class Rebuild:
     change: Change
     seconds: float
     pages_written: int
-    problems: list[Diagnostic] = field(default_factory=list)  # errors and warnings of this rebuild
     report: Report = field(default_factory=Report)  # everything the rebuild reported, notes included
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        """Its errors and warnings, each once: what the open pages show in their overlay."""
+        return [d for d in self.report.unique() if d.level in (Level.ERROR, Level.WARNING)]
 
 
 class LiveSite:
@@ -107,8 +111,7 @@ class LiveSite:
             written = 0
         else:
             written = self._pages_for(report, rerender_all=change is Change.TEMPLATE)
-        problems = [d for d in report.unique() if d.level in (Level.ERROR, Level.WARNING)]
-        return Rebuild(self.number, change, time.perf_counter() - start, written, problems, report)
+        return Rebuild(self.number, change, time.perf_counter() - start, written, report)
 
     def _full(self, report: Report, stage_log: Log) -> int:
         """A clean build through the staging folder, then the page contexts it wrote remembered."""

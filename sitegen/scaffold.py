@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def config_text() -> str:
         if section != table:
             lines += ["", f"[{section}]"]
             table = section
-        lines.append(f"# {doc}")
+        lines += textwrap.wrap(doc, width=98, initial_indent="# ", subsequent_indent="# ")
         value = _toml(default)
         if key == "title":
             lines += [f"title = {_toml('My News Archive')}", ""]

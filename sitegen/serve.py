@@ -31,7 +31,7 @@ from typing import Any
 from sitegen import interrupt
 from sitegen.build import Log
 from sitegen.config import ConfigError, require_site
-from sitegen.diagnostics import Diagnostic, Level
+from sitegen.diagnostics import Diagnostic, Level, Report
 from sitegen.live import Change, LiveSite, Rebuild
 from sitegen.render import theme_dir
 from sitegen.search import SearchIndexError, index_site
@@ -238,7 +238,9 @@ class Watcher:
                 rebuild = self.site.rebuild(change)
             except Exception as exc:  # a broken config or an I/O error: report it, keep serving
                 where = "sitegen.toml" if change is Change.CONFIG else "sitegen"
-                rebuild = Rebuild(self.site.number, change, 0.0, 0, [Diagnostic(where, str(exc), None, Level.ERROR)])
+                failure = Report()
+                failure.error(where, str(exc))
+                rebuild = Rebuild(self.site.number, change, 0.0, 0, failure)
             self.hub.publish(rebuild)
             self.site.finish()
             self.log(
