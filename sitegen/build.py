@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sitegen import story_pages
 from sitegen.archive import finish_archive, plan_stories, summarize_all
 from sitegen.articles import load_articles
-from sitegen.cache import ParseCache
+from sitegen.cache import ParseCache, Store
 from sitegen.cluster import Clustering, cluster_stories
 from sitegen.config import ConfigError, SiteConfig, is_web_address, load_config, require_site
 from sitegen.diagnostics import Report
@@ -86,9 +87,9 @@ def build(
     # again and again (on 10,000 articles it otherwise costs more time than summarizing)
     gc.freeze()
     with stage("cluster") as note:
-        clustering, reused = cluster_stage(site_dir, config, articles, report, terms, use_cache)
+        clustering, how = cluster_stage(site_dir, config, articles, report, terms, use_cache)
         del terms
-        note.append(f"{len(clustering.groups)} stories{' (reused)' if reused else ''}")
+        note.append(f"{len(clustering.groups)} stories ({how})" if how else f"{len(clustering.groups)} stories")
     report.articles_published = len(articles)
     output_dir = site_dir / config.output_dir
     out = StagingOutput(output_dir)
@@ -172,6 +173,24 @@ def load_stage(
     return articles, terms, cache.hits
 
 
+class _CountingStore:
+    """The cluster cache, counting the linkage pieces found in it and those linked again."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.found = 0
+        self.linked = 0
+
+    def get(self, key: str) -> Any:
+        value = self.store.get(key)
+        self.found += value is not None
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.linked += 1
+        self.store.put(key, value)
+
+
 def cluster_stage(
     site_dir: Path,
     config: SiteConfig,
@@ -179,14 +198,15 @@ def cluster_stage(
     report: Report,
     terms: Mapping[str, ArticleTerms] | None = None,
     use_cache: bool = True,
-) -> tuple[Clustering, bool]:
-    """Stories, with the ids the story registry remembers and the editors' pins; and whether
-    they are the last build's, reused.
+) -> tuple[Clustering, str]:
+    """Stories, with the ids the story registry remembers and the editors' pins; and how they
+    were made: "reused" (the last build's), "linked N of M pieces" (the rest taken from the
+    cache), or "" (no cache, or nothing needed linkage).
 
     Clustering is pure, so when nothing it reads changed (the articles' ids, dates, titles, pins
     and terms, the settings, the registry) the last build's result is reused: an edit that only
     touches an article's body past the words clustering reads, or a template edit, re-clusters
-    nothing."""
+    nothing. Otherwise each linkage piece whose inputs are unchanged is taken from the cache."""
     registry_file = site_dir / config.cluster.registry_file
     previous, problem = StoryRegistry.read(registry_file)
     if problem:
@@ -197,15 +217,17 @@ def cluster_stage(
     if inputs is not None:
         registry = registry_file.read_bytes() if registry_file.is_file() else b""
         if isinstance(found := cache.get(_key(inputs, registry)), Clustering):
-            return found, True
-    clustering = cluster_stories(articles, config.cluster, previous, pins, terms)
+            return found, "reused"
+    memo = _CountingStore(cache)
+    clustering = cluster_stories(articles, config.cluster, previous, pins, terms, memo=memo)
     if inputs is not None:
         cache.put(_key(inputs, registry), clustering)
         # the registry this build leaves behind gives the same stories again: the next build,
         # which reads it, finds them under its key
         cache.put(_key(inputs, clustering.registry().text().encode()), clustering)
         cache.save()
-    return clustering, False
+    pieces = memo.linked + memo.found
+    return clustering, f"linked {memo.linked} of {pieces} pieces" if inputs is not None and pieces else ""
 
 
 def _cluster_inputs(

@@ -270,6 +270,32 @@ def test_clustering_is_reused_only_when_nothing_it_reads_changed(tmp_path: Path)
     assert public_files(site) == warm
 
 
+def test_an_edit_links_again_only_the_pieces_it_touched_and_builds_the_clean_site(tmp_path: Path) -> None:
+    """At a low threshold the sample's stories need linkage; after a headline edit the build
+    takes the untouched pieces from its cache, says so, and writes what a clean build writes."""
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    (site / "sitegen.toml").write_text("[cluster]\nthreshold = 0.05\n", "utf-8")
+
+    def cluster_line(**options: Any) -> str:
+        lines: list[str] = []
+        build(site, search=False, log=lines.append, **options)
+        return next(line for line in lines if line.startswith("cluster"))
+
+    first = re.search(r"\(linked (\d+) of (\d+) pieces\)", cluster_line())
+    assert first and first[1] == first[2]  # a first build links every piece
+    quoted = [p for p in sorted((site / "content").rglob("*.md")) if '\ntitle: "' in p.read_text("utf-8")]
+    for edited in quoted[:3]:
+        text = edited.read_text("utf-8")
+        edited.write_text(text.replace('\ntitle: "', '\ntitle: "Update: ', 1), "utf-8")
+        found = re.search(r"\(linked (\d+) of (\d+) pieces\)", cluster_line())
+        assert found and int(found[1]) < int(found[2]), (edited.name, found)
+        warm = public_files(site)
+        cluster_line(use_cache=False)
+        assert public_files(site) == warm
+        cluster_line()  # leave a cache that knows this edit for the next one
+
+
 def folder_files(folder: Path) -> dict[Path, bytes]:
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

@@ -6,8 +6,14 @@ import dataclasses
 import json
 import random
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen import cluster
 from sitegen.articles import load_articles
 from sitegen.cache import ParseCache
 from sitegen.cluster import cluster_stories
@@ -135,3 +141,84 @@ def test_a_pause_in_coverage_ends_a_story() -> None:
     split = cluster_stories(articles, loose).groups
     assert sorted(g.article_ids for g in split) == [("m0", "m1"), ("m2", "m3")]
     assert all(len(g.related) == 1 for g in split)  # each part links to the other
+
+
+class CountingMemo(dict):
+    """A linkage memo that counts what it found."""
+
+    found = 0
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        value = super().get(key, default)
+        self.found += value is not None
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        self[key] = value
+
+
+def headline_archive() -> list[Article]:
+    """Synthetic reports cut to their first sentence: short texts chain into large components,
+    so linkage runs on many pieces (at a low threshold)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import synth
+
+    return [with_sentences(a, a.sentences[:1]) for a in synth.to_articles(synth.generate(260, 4))]
+
+
+def with_sentences(article: Article, sentences: tuple[str, ...]) -> Article:
+    return dataclasses.replace(article, sentences=sentences)  # type: ignore[call-arg]
+
+
+HEADLINES = headline_archive()
+CHANGES = ("edit", "retitle", "add", "delete", "redate")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.sampled_from(CHANGES), st.integers(0, 2**32)), min_size=1, max_size=5))
+def test_linking_again_only_what_changed_gives_a_clean_builds_stories(changes: list[tuple[str, int]]) -> None:
+    """Random edits, additions, deletions and new dates: with the memo of the builds before, each
+    clustering equals one made from scratch, and the pieces an edit did not touch are reused."""
+    config = ClusterConfig(threshold=0.02)
+    articles, spare = list(HEADLINES[:220]), list(HEADLINES[220:])
+    memo = CountingMemo()
+    with patch.object(cluster, "PIECE_LIMIT", 30):
+        result = cluster_stories(articles, config, memo=memo)
+        assert len(memo) >= 5  # linkage ran on several pieces
+        assert result == cluster_stories(articles, config)
+        for change, seed in changes:
+            rnd = random.Random(seed)
+            k = rnd.randrange(len(articles))
+            donor = rnd.choice(articles)
+            if change == "edit":
+                articles[k] = with_sentences(articles[k], articles[k].sentences + donor.sentences)
+            elif change == "retitle":
+                articles[k] = dataclasses.replace(articles[k], title=f"{articles[k].title} {donor.title}")
+            elif change == "add" and spare:
+                articles.insert(k, spare.pop())
+            elif change == "delete":
+                del articles[k]
+            elif change == "redate" and (when := articles[k].date) is not None:
+                moved = when + timedelta(days=rnd.choice([-2, 1, 40, 4000]))
+                articles[k] = dataclasses.replace(articles[k], date=moved)
+            previous = result.registry()
+            memo.found = 0
+            result = cluster_stories(articles, config, previous, memo=memo)
+            assert result == cluster_stories(articles, config, previous)
+
+
+def test_an_edit_links_again_only_the_pieces_it_touched() -> None:
+    config = ClusterConfig(threshold=0.02)
+    articles = list(HEADLINES)
+    memo = CountingMemo()
+    with patch.object(cluster, "PIECE_LIMIT", 30):
+        cluster_stories(articles, config, memo=memo)
+        pieces = len(memo)
+        articles[50] = dataclasses.replace(articles[50], title=articles[50].title + " update")  # a new word
+        memo.found = 0
+        cluster_stories(articles, config, memo=memo)
+    assert pieces >= 5
+    assert memo.found >= pieces // 2  # most pieces came back from the memo
+    assert len(memo) > pieces  # and the touched ones were linked again
