@@ -205,6 +205,44 @@ def pinned(site: Path, story: Story) -> bool:
     return False
 
 
+def warm_edits(site: Path, gold: dict[str, str]) -> list[str]:
+    """Fill the cache with one warm build, then edit one headline of each set, one at a time, and
+    build again: how long each took and what its cluster stage did."""
+    fill = _run_build(site, "--no-search")
+    lines = [f"{'(cache filled)':<42} {fill[0]:5.1f} s   {fill[1]}"]
+    files = sorted((site / "content").rglob("*.md"))
+    for name in ("uci", "duc", "sample"):
+        content = site / "content"
+        path = next(p for p in files if gold.get(_article_id(p, content), "").startswith(f"{name}:") and _retitle(p))
+        seconds, cluster = _run_build(site, "--no-search")
+        lines.append(f"{name + ': ' + path.relative_to(site / 'content').as_posix():<42} {seconds:5.1f} s   {cluster}")
+    return lines
+
+
+def _article_id(path: Path, content: Path) -> str:
+    """The id sitegen gives an article: its front matter `id`, else its path without suffix."""
+    found = re.search(r"^id: '?([^'\n]+)'?$", path.read_text("utf-8"), re.M)
+    return found[1] if found else path.relative_to(content).with_suffix("").as_posix()
+
+
+def _retitle(path: Path) -> bool:
+    """Add words to the article's headline (inside its quotes, if it has them)."""
+    text = path.read_text("utf-8")
+    edited = re.sub(r'^(title: )(["\']?)(.*?)(\2)$', r"\1\2\3 amid fresh reports\4", text, count=1, flags=re.M)
+    path.write_text(edited, "utf-8")
+    return edited != text
+
+
+def _run_build(site: Path, *options: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", *options], cwd=site, capture_output=True, text=True, check=True
+    )
+    seconds = time.perf_counter() - start
+    cluster = next((line for line in done.stdout.splitlines() if line.startswith("cluster")), "")
+    return seconds, " ".join(cluster.split())
+
+
 def clip(text: str, width: int = 100) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -222,6 +260,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build the union site in DIR and keep it")
     parser.add_argument("--no-separate", action="store_true", help="skip building each set alone (faster)")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm builds after one edit")
     args = parser.parse_args()
     for name in SETS:
         if not SETS[name][0].exists():
@@ -245,6 +284,7 @@ def main() -> int:
         site = keep or Path(tmp)
         make_site(site, names)
         union = build(site)
+        warm = [] if args.no_warm else warm_edits(site, gold)
         pred = union.prediction()
         window = load_config(site).cluster.window_days
         spans = []
@@ -351,6 +391,12 @@ def main() -> int:
     print(f", peak {union.peak_mib:,.0f} MiB (last stage line)" if union.peak_mib is not None else "")
     for line in union.stage_lines:
         print(f"  {line}")
+
+    # 7. warm builds after one edit
+    if warm:
+        print("warm build (--no-search, with the cache) after editing one headline:")
+        for line in warm:
+            print(f"  {line}")
 
     # targets
     print("targets:")

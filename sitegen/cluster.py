@@ -215,8 +215,8 @@ def _piece_labels(
 def split_at_pauses(group: list[int], days: np.ndarray, gap_days: float, matrix: sp.csr_matrix) -> list[list[int]]:
     """A story runs while coverage keeps arriving: its dated reports cut wherever one comes more
     than `gap_days` after the one before. Similar words decades apart (McDonald's opening in
-    Moscow in 1990, its sales in 2014) are two stories. Undated reports join the part whose
-    reports they are closest to."""
+    Moscow in 1990, its sales in 2014) are two stories. An undated report joins the part holding
+    the report most like it (the most alike on average would favour small parts)."""
     dated = sorted((float(days[i]), i) for i in group if not np.isnan(days[i]))
     undated = [i for i in group if np.isnan(days[i])]
     parts: list[list[int]] = []
@@ -229,7 +229,7 @@ def split_at_pauses(group: list[int], days: np.ndarray, gap_days: float, matrix:
     if len(parts) <= 1:
         return [group]
     for i in undated:
-        closeness = [float((matrix[i] @ matrix[part].T).mean()) for part in parts]
+        closeness = [float((matrix[i] @ matrix[part].T).max()) for part in parts]
         parts[int(np.argmax(closeness))].append(i)
     return [sorted(part) for part in parts]
 

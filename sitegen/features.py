@@ -146,7 +146,7 @@ def term_matrix(
     return tfidf(matrix), vocabulary
 
 
-IDF_STEP = 0.1  # ln(1 + document frequency) is rounded to this step
+IDF_STEP = 0.2  # ln(1 + document frequency) is rounded to this step
 ARCHIVE_STEPS = 8  # the archive's size is rounded up to one of this many steps per doubling
 
 
