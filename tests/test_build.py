@@ -275,7 +275,7 @@ def test_an_edit_links_again_only_the_pieces_it_touched_and_builds_the_clean_sit
     takes the untouched pieces from its cache, says so, and writes what a clean build writes."""
     site = tmp_path / "sample"
     shutil.copytree(REPO / "content", site / "content")
-    (site / "sitegen.toml").write_text("[cluster]\nthreshold = 0.05\n", "utf-8")
+    (site / "sitegen.toml").write_text("[cluster]\nthreshold = 0.02\n", "utf-8")
 
     def cluster_line(**options: Any) -> str:
         lines: list[str] = []
