@@ -242,6 +242,7 @@ def _cluster_inputs(
         digest.update(repr((a.id, a.date, a.title, a.title_derived, a.story)).encode())
         digest.update(terms[a.id].id_bytes)
         digest.update(terms[a.id].weight_bytes)
+        digest.update(terms[a.id].meaning_bytes)
     return digest
 
 
@@ -263,5 +264,7 @@ def _page_salt(site_dir: Path, config: SiteConfig) -> str:
 
 def _fingerprint(config: SiteConfig) -> str:
     """The settings a cached parse (and the terms made with it) depends on."""
-    settings = (config.language, config.max_file_bytes, config.cluster.lead_sentences, config.cluster.title_weight)
+    cluster = config.cluster
+    semantic = cluster.semantic > 0  # whether short texts carry a meaning vector
+    settings = (config.language, config.max_file_bytes, cluster.lead_sentences, cluster.title_weight, semantic)
     return hashlib.sha1(repr(settings).encode()).hexdigest()

@@ -291,13 +291,12 @@ def cluster_stories(
     alone = [i for i, p in enumerate(article_pins) if p == PIN_NONE]
     pin_of = [None if p == PIN_NONE else p for p in article_pins]
 
-    matrix, vocabulary = term_matrix(ordered, config, terms)
+    matrix, vocabulary, lengths = term_matrix(ordered, config, terms)  # lengths: distinct terms
     days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
     # one ranking of each row's terms serves the candidate index and the expansion
     heaviest = top_terms(matrix, LENT_TERMS, n + 1)
     first, second, _ = neighbour_pairs(heaviest, days)
     sims = pair_similarity(matrix, first, second)  # exact: the overlap alone weighs neighbours badly
-    lengths = np.diff(matrix.indptr).astype(np.float64)  # distinct terms, before expansion
     matrix = expand(matrix, first, second, sims, config.expansion, heaviest)
     del heaviest
     sims = pair_similarity(matrix, first, second) * time_prior(_gaps(days, first, second), config)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sitegen import semantic
 from sitegen.config import ClusterConfig
 from sitegen.model import Article
 from sitegen.terms import term, tokens
@@ -39,6 +40,7 @@ class ArticleTerms:
 
     id_bytes: bytes  # uint64 hash of each term
     weight_bytes: bytes  # float32, one per term
+    meaning_bytes: bytes = b""  # float32 meaning vector of a short English text (semantic.py)
 
     @property
     def ids(self) -> np.ndarray:
@@ -111,15 +113,19 @@ def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
                 sums[entry[0]] = sums.get(entry[0], 0.0) + entry[1] * factor * count
     ids = np.fromiter(sums.keys(), dtype=np.uint64, count=len(sums))
     weights = np.fromiter(sums.values(), dtype=np.float32, count=len(sums))
-    return ArticleTerms(ids.tobytes(), weights.tobytes())
+    meaning = b""
+    if config.semantic > 0 and article.lang == "en" and len(sums) < semantic.SHORT_TEXT_TERMS:
+        meaning = semantic.embedding(" ".join(_text(article, config).split(_SEPARATOR)[0].split()))
+    return ArticleTerms(ids.tobytes(), weights.tobytes(), meaning)
 
 
 def term_matrix(
     articles: Sequence[Article], config: ClusterConfig, known: Mapping[str, ArticleTerms] | None = None
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """TF-IDF rows (unit length, float32) for the articles, in order, and each column's term
-    hash. `known` gives articles' terms by id (from the parse cache); the others are worked out
-    here."""
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Unit-length rows (float32) for the articles, in order: TF-IDF, and for short English
+    texts their meaning vector beside it (see `with_meaning`); each column's term hash; and
+    each row's number of distinct terms, as the short-text boost should see it. `known` gives
+    articles' terms by id (from the parse cache); the others are worked out here."""
     import scipy.sparse as sp
 
     rows = []
@@ -127,7 +133,7 @@ def term_matrix(
         found = known.get(article.id) if known is not None else None
         rows.append(found if found is not None else article_terms(article, config))
     if not rows:
-        return sp.csr_matrix((0, 1), dtype=np.float32), np.zeros(1, dtype=np.uint64)
+        return sp.csr_matrix((0, 1), dtype=np.float32), np.zeros(1, dtype=np.uint64), np.zeros(0)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r.id_bytes) // 8 for r in rows], out=indptr[1:])
     # columns: the distinct term hashes, in hash order; found by binary search, a slice at a time,
@@ -140,10 +146,45 @@ def term_matrix(
         indices[lo : lo + (1 << 20)] = np.searchsorted(vocabulary, hashes[lo : lo + (1 << 20)])
     del hashes
     data = np.concatenate([r.weights for r in rows]).astype(np.float32, copy=False)
+    meanings = [r.meaning_bytes for r in rows]
     del rows
     n_terms = max(len(vocabulary), 1)
     matrix = sp.csr_matrix((data, indices, indptr), shape=(len(articles), n_terms))
-    return tfidf(matrix), vocabulary
+    lengths = np.diff(indptr).astype(np.float64)
+    matrix = tfidf(matrix)
+    if config.semantic > 0 and any(meanings):
+        shares = semantic.share(lengths, config.semantic)
+        matrix, vocabulary = with_meaning(matrix, vocabulary, meanings, shares)
+        # a text with a meaning vector is short no more: its meaning stands in for the words it
+        # lacks, so the short-text boost (cluster.py) would count them twice
+        lengths[(shares > 0) & np.asarray([bool(m) for m in meanings])] = semantic.SHORT_TEXT_TERMS
+    return matrix, vocabulary, lengths
+
+
+# the meaning vector's columns, known by hashes no word has
+MEANING_IDS = np.asarray([term_id(f"\0meaning {d}") for d in range(semantic.DIMENSIONS)], dtype=np.uint64)
+
+
+def with_meaning(
+    matrix: sp.csr_matrix, vocabulary: np.ndarray, meanings: Sequence[bytes], shares: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Each row with a meaning vector becomes [√(1 − s)·TF-IDF, √s·meaning], s its share: still
+    unit length, and the cosine of two such rows blends their words' and their meanings' cosines
+    (s = `cluster.semantic` for two headlines). Rows without one keep their TF-IDF alone."""
+    import scipy.sparse as sp
+
+    has = np.asarray([bool(m) for m in meanings]) & (shares > 0)
+    share = np.where(has, shares, 0.0)
+    scale = np.sqrt(1.0 - share).astype(np.float32)
+    matrix = sp.csr_matrix(sp.diags(scale) @ matrix)
+    rows = np.flatnonzero(has)
+    block = np.zeros((matrix.shape[0], semantic.DIMENSIONS), dtype=np.float32)
+    if len(rows):
+        vectors = b"".join(meanings[int(i)] for i in rows)
+        block[rows] = np.frombuffer(vectors, dtype=np.float32).reshape(len(rows), -1)
+        block[rows] *= np.sqrt(share[rows]).astype(np.float32)[:, None]
+    combined = sp.hstack([matrix, sp.csr_matrix(block)], format="csr")
+    return combined, np.concatenate([vocabulary, MEANING_IDS])
 
 
 IDF_STEP = 0.2  # ln(1 + document frequency) is rounded to this step

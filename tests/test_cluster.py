@@ -222,3 +222,39 @@ def test_an_edit_links_again_only_the_pieces_it_touched() -> None:
     assert pieces >= 5
     assert memo.found >= pieces // 2  # most pieces came back from the memo
     assert len(memo) > pieces  # and the touched ones were linked again
+
+
+def headline(n: int, title: str, lang: str = "en") -> Article:
+    from datetime import UTC, datetime
+
+    return Article(id=f"h{n}", path=f"h{n}.md", title=title, source=f"Desk {n}",
+                   date=datetime(2024, 5, 2, 9 + n, tzinfo=UTC), lang=lang, sentences=())  # fmt: skip
+
+
+def test_headlines_in_other_words_meet_through_their_meaning() -> None:
+    """Two headlines of one recall share no word; WordLlama's vectors (the real model, from its
+    wheel) bring them together, and keep unrelated headlines apart."""
+    articles = [
+        headline(0, "Carmaker recalls two million vehicles over faulty airbags"),
+        headline(1, "Automaker pulls 2m cars off roads due to defective air bags"),
+        headline(2, "Central bank raises interest rates to curb inflation"),
+        headline(3, "Tech giant unveils new smartphone with bigger screen"),
+    ]
+    stories = {g.article_ids for g in cluster_stories(articles, ClusterConfig()).groups}
+    assert stories == {("h0", "h1"), ("h2",), ("h3",)}
+    words_only = {g.article_ids for g in cluster_stories(articles, ClusterConfig(semantic=0.0)).groups}
+    assert words_only == {("h0",), ("h1",), ("h2",), ("h3",)}
+
+
+def test_only_short_english_texts_carry_a_meaning_vector() -> None:
+    from sitegen.features import article_terms
+
+    config = ClusterConfig()
+    english = headline(0, "Carmaker recalls two million vehicles over faulty airbags")
+    assert len(article_terms(english, config).meaning_bytes) == 4 * 256
+    assert article_terms(headline(1, "El banco central sube los tipos de interés", "es"), config).meaning_bytes == b""
+    assert article_terms(english, ClusterConfig(semantic=0.0)).meaning_bytes == b""
+    import synth  # on the path since HEADLINES
+
+    (report,) = synth.to_articles(synth.generate(1, 0))  # a full article: its words are enough
+    assert report.lang == "en" and article_terms(report, config).meaning_bytes == b""
