@@ -137,16 +137,18 @@ def _average_linkage(
     members: np.ndarray,
     pins: Sequence[str | None],
     config: ClusterConfig,
+    dense_from: int | None = None,
 ) -> np.ndarray:
     """Average-linkage cluster labels of one piece's members, cut at the threshold."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
+    from sitegen.neighbours import gram
+
     if len(members) == 1:
         return np.ones(1, dtype=np.int32)
-    sub = matrix[members]
     # float32 and in place: a large piece must not cost gigabytes
-    sims = np.asarray((sub @ sub.T).toarray(), dtype=np.float32)
+    sims = gram(matrix[members], dense_from)
     when = days[members].astype(np.float32)
     gap = np.abs(when[:, None] - when[None, :])
     np.nan_to_num(gap, copy=False, nan=0.0)
@@ -199,15 +201,16 @@ def _piece_labels(
     pins: Sequence[str | None],
     config: ClusterConfig,
     memo: Store | None,
+    dense_from: int | None = None,
 ) -> np.ndarray:
     """A piece's linkage labels, from `memo` when the same inputs were linked before."""
     if memo is None or len(piece) == 1:
-        return _average_linkage(matrix, days, lengths, piece, pins, config)
+        return _average_linkage(matrix, days, lengths, piece, pins, config, dense_from)
     key = _linkage_key(matrix, vocabulary, days, lengths, piece, pins, config)
     found = memo.get(key)
     if isinstance(found, bytes) and len(found) == 4 * len(piece):
         return np.frombuffer(found, dtype=np.int32)
-    labels = _average_linkage(matrix, days, lengths, piece, pins, config)
+    labels = _average_linkage(matrix, days, lengths, piece, pins, config, dense_from)
     memo.put(key, labels.tobytes())
     return labels
 
@@ -275,7 +278,7 @@ def cluster_stories(
 
     Output order: newest story first (by first report), then by id.
     """
-    from sitegen.features import term_matrix
+    from sitegen.features import meaning_start, term_matrix
     from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
     from sitegen.summarize import representative_title
 
@@ -296,10 +299,11 @@ def cluster_stories(
     # one ranking of each row's terms serves the candidate index and the expansion
     heaviest = top_terms(matrix, LENT_TERMS, n + 1)
     first, second, _ = neighbour_pairs(heaviest, days)
-    sims = pair_similarity(matrix, first, second)  # exact: the overlap alone weighs neighbours badly
+    dense_from = meaning_start(vocabulary)  # the meaning vectors' columns, if any, come last
+    sims = pair_similarity(matrix, first, second, dense_from)  # exact: the overlap alone weighs neighbours badly
     matrix = expand(matrix, first, second, sims, config.expansion, heaviest)
     del heaviest
-    sims = pair_similarity(matrix, first, second) * time_prior(_gaps(days, first, second), config)
+    sims = pair_similarity(matrix, first, second, dense_from) * time_prior(_gaps(days, first, second), config)
     sims *= short_text_boost(lengths[first], lengths[second])
     # alone-pinned articles take part in nothing; same-pin articles are linked for certain
     excluded = np.zeros(n, dtype=bool)
@@ -329,7 +333,7 @@ def cluster_stories(
             runs = split_at_pauses(runs[0], days, config.gap_days, matrix)
         for run in runs:
             for piece in _pieces(np.asarray(run), first, second, sims, config.threshold, n):
-                labels = _piece_labels(matrix, vocabulary, days, lengths, piece, pin_of, config, memo)
+                labels = _piece_labels(matrix, vocabulary, days, lengths, piece, pin_of, config, memo, dense_from)
                 groups.extend(sorted(int(i) for i in piece[labels == label]) for label in np.unique(labels))
     groups = _enforce_pins(groups, pin_of, matrix)
     families: list[list[int]] = []  # indexes into `groups` of stories cut from one by a pause

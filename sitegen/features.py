@@ -165,6 +165,14 @@ def term_matrix(
 MEANING_IDS = np.asarray([term_id(f"\0meaning {d}") for d in range(semantic.DIMENSIONS)], dtype=np.uint64)
 
 
+def meaning_start(vocabulary: np.ndarray) -> int:
+    """The first meaning column (`with_meaning` puts them last), or the width when there are none."""
+    width = len(vocabulary)
+    if width >= len(MEANING_IDS) and np.array_equal(vocabulary[-len(MEANING_IDS) :], MEANING_IDS):
+        return width - len(MEANING_IDS)
+    return width
+
+
 def with_meaning(
     matrix: sp.csr_matrix, vocabulary: np.ndarray, meanings: Sequence[bytes], shares: np.ndarray
 ) -> tuple[sp.csr_matrix, np.ndarray]:
