@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sitegen import story_pages
+from sitegen import semantic, story_pages
 from sitegen.archive import finish_archive, plan_stories, summarize_all
 from sitegen.articles import load_articles
 from sitegen.cache import ParseCache, Store
@@ -168,6 +168,8 @@ def load_stage(
 ) -> tuple[list[Article], dict[str, ArticleTerms], int]:
     """Every article and its terms, through the parse cache; with the number of cache hits."""
     cache = ParseCache.open(site_dir, _fingerprint(config), use_cache, report)
+    if config.cluster.semantic > 0 and not semantic.available():
+        report.note("cluster.semantic", "wordllama is not installed: headlines are grouped by their words alone")
     articles, terms = load_articles(site_dir / config.content_dir, config, report, cache, progress)
     cache.save()
     return articles, terms, cache.hits
@@ -265,6 +267,6 @@ def _page_salt(site_dir: Path, config: SiteConfig) -> str:
 def _fingerprint(config: SiteConfig) -> str:
     """The settings a cached parse (and the terms made with it) depends on."""
     cluster = config.cluster
-    semantic = cluster.semantic > 0  # whether short texts carry a meaning vector
-    settings = (config.language, config.max_file_bytes, cluster.lead_sentences, cluster.title_weight, semantic)
+    meaning = cluster.semantic > 0 and semantic.available()  # whether short texts carry a meaning vector
+    settings = (config.language, config.max_file_bytes, cluster.lead_sentences, cluster.title_weight, meaning)
     return hashlib.sha1(repr(settings).encode()).hexdigest()

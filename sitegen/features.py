@@ -114,7 +114,8 @@ def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
     ids = np.fromiter(sums.keys(), dtype=np.uint64, count=len(sums))
     weights = np.fromiter(sums.values(), dtype=np.float32, count=len(sums))
     meaning = b""
-    if config.semantic > 0 and article.lang == "en" and len(sums) < semantic.SHORT_TEXT_TERMS:
+    short = 0 < len(sums) < semantic.SHORT_TEXT_TERMS
+    if config.semantic > 0 and article.lang == "en" and short and semantic.available():
         meaning = semantic.embedding(" ".join(_text(article, config).split(_SEPARATOR)[0].split()))
     return ArticleTerms(ids.tobytes(), weights.tobytes(), meaning)
 

@@ -24,6 +24,15 @@ FULL_WEIGHT_TERMS = 30  # texts this short take the whole `cluster.semantic` sha
 
 
 @cache
+def available() -> bool:
+    """Whether wordllama is installed (a dependency, but a platform may lack its wheel): without
+    it, texts carry no meaning vector and the build says so once."""
+    from importlib.util import find_spec
+
+    return find_spec("wordllama") is not None
+
+
+@cache
 def _model() -> Any:
     from pathlib import Path
 
@@ -34,8 +43,12 @@ def _model() -> Any:
 
 
 def embedding(text: str) -> bytes:
-    """The unit-length meaning vector of `text` as float32 bytes."""
-    vector = np.asarray(_model().embed([text], norm=True), dtype=np.float32).reshape(-1)
+    """The unit-length meaning vector of `text` as float32 bytes; none (b"") for a text the
+    model has no token for, whose vector would be 0 / 0."""
+    with np.errstate(all="ignore"):
+        vector = np.asarray(_model().embed([text], norm=True), dtype=np.float32).reshape(-1)
+    if not np.isfinite(vector).all() or not vector.any():
+        return b""
     return vector.tobytes()
 
 

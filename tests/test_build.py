@@ -394,3 +394,23 @@ def test_unchanged_files_are_not_read_again_and_a_changed_one_always_is(tmp_path
     quiet_build(site, search=False)
     assert set(reads) == {edited.relative_to(site / "content").as_posix()}  # hashed, then parsed
     assert "tha" in (site / "public" / "stories.json").read_text("utf-8") or text.count("the") == 0
+
+
+def test_without_wordllama_headlines_are_grouped_by_words_and_the_build_says_so(make_site, monkeypatch) -> None:
+    from conftest import quiet_build, read_stories
+    from sitegen import semantic
+
+    def headline(title: str) -> str:
+        return f"---\ntitle: {title}\ndate: 2024-05-02\n---\n"
+
+    site = make_site(
+        {
+            "content/a.md": headline("Carmaker recalls two million vehicles over faulty airbags"),
+            "content/b.md": headline("Automaker pulls 2m cars off roads due to defective air bags"),
+        }
+    )
+    assert len(read_stories(quiet_build(site, search=False).output_dir.parent)) == 1  # one story by meaning
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    result = quiet_build(site, search=False)
+    assert any("wordllama is not installed" in d.message for d in result.report.diagnostics)
+    assert len(read_stories(site)) == 2  # by words alone: two stories, and no stale cached vector

@@ -258,3 +258,14 @@ def test_only_short_english_texts_carry_a_meaning_vector() -> None:
 
     (report,) = synth.to_articles(synth.generate(1, 0))  # a full article: its words are enough
     assert report.lang == "en" and article_terms(report, config).meaning_bytes == b""
+
+
+def test_a_text_the_model_has_no_token_for_gets_no_meaning_vector() -> None:
+    import warnings
+
+    from sitegen import semantic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0 / 0 must not even warn
+        assert semantic.embedding("") == b""
+    assert len(semantic.embedding("a strike at the port")) == 4 * semantic.DIMENSIONS
