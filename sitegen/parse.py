@@ -36,7 +36,7 @@ TITLE_LIMIT = 300  # a longer title is a pasted body: cut, with a warning
 # upper case only: "Update: ..." in a headline's own words stays
 _WIRE_SLUG = re.compile(
     r"^(?:URGENT|BREAKING(?: NEWS)?|FLASH|NEWSFLASH|BULLETIN|ALERT|EXCLUSIVE|UPDATE(?: ?\d+)?|RPT|REPEAT|"
-    r"CORRECTED|CORRECTION|REFILE|WRAPUP(?: ?\d+)?|ADVISORY|DEVELOPING)\b\s*(?:[-:—–|/]+\s*|\s+(?=[A-Z\"'“‘(]))"
+    r"CORRECTED|CORRECTION|REFILE|WRAPUP(?: ?\d+)?|ADVISORY|DEVELOPING)\b\s*(?:[-:—–|/]+\s*|\s+(?=[A-Z\"'“‘(])|[.!]*$)"
 )
 _AGENCY = r"\((?:AP|Reuters|AFP|UPI|dpa|PA)\)"
 _AGENCY_TAG = re.compile(rf"^{_AGENCY}\s*[-—–:]?\s*|\s*[-—–]?\s*{_AGENCY}$")
@@ -163,7 +163,8 @@ def _cut(text: str, limit: int) -> str:
 def clean_title(title: str) -> str:
     """A headline without the wire's slugs: "URGENT", "UPDATE 2-", "BREAKING:", "RPT-", a
     leading or trailing "(AP)". They say how a wire filed the story, not what happened, and two
-    reports of one event share them whatever the event."""
+    reports of one event share them whatever the event. A title that is nothing but a slug
+    ("URGENT") comes out empty: the article's first sentence names it instead."""
     previous = None
     while previous != title:
         previous = title

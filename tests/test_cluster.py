@@ -83,11 +83,13 @@ def test_wire_slugs_are_not_headlines_and_a_pasted_body_is_no_title(make_site) -
             "content/wire/b.md": "---\ntitle: 'BREAKING: Dockworkers strike halts Port Calloway exports (AP)'\n"
             "date: 2024-03-11\n---\nThe strike at Port Calloway halted exports on Monday, the union said.\n",
             "content/other/long.md": f"---\ndate: 2024-06-01\ntitle: {long_title}\n---\nThe harvest began early.\n",
+            "content/wire/c.md": "---\ntitle: URGENT\ndate: 2024-03-12\n---\nThe port reopened on Tuesday.\n",
         }
     )
     result = quiet_build(site, search=False)
     titles = {a["id"]: a["title"] for s in read_stories(site) for a in s["articles"]}
     assert titles["wire/a"] == titles["wire/b"] == "Dockworkers strike halts Port Calloway exports"
+    assert titles["wire/c"] == "The port reopened on Tuesday"  # a slug alone is no headline
     assert len(long_title) > 5000 and len(titles["other/long"]) <= 301 and titles["other/long"].endswith("…")
     (warning,) = [d for d in result.report.diagnostics if d.path == "other/long.md"]
     assert warning.line == 3 and "cut to 300" in warning.message
