@@ -174,9 +174,14 @@ def cmd_serve(site: Path, host: str, port: int, *, search: bool, open_browser: b
 
             webbrowser.open(url)
 
-    return serve(
+    code = serve(
         site, host, port, search=search, log=lambda line: print(line, flush=True), ready=ready, verbose=verbose
     )
+    if code in (130, 143):
+        # stopped by a signal and cleaned up: leave as a stopped build does, skipping interpreter
+        # shutdown (atexit joins, finalizers); once in the suite the server hung after Ctrl-C
+        interrupt.leave(code)
+    return code
 
 
 def cmd_import(site: Path, jsonl: Path, *, verbose: bool = False) -> int:

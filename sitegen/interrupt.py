@@ -4,6 +4,7 @@ with the shell's exit codes (130 and 143), the worker pool stopped and the old s
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import signal
 import sys
@@ -26,9 +27,12 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 def install() -> None:
     """SIGTERM raises `Terminated` in the main thread (Python's default would end the process at
-    once, with no clean-up). Only the main thread can set a handler: elsewhere this does nothing."""
+    once, with no clean-up). SIGUSR1 prints every thread's stack to stderr, so a command that
+    hangs can be asked where (`kill -USR1 PID`). Only the main thread can set a handler:
+    elsewhere this does nothing."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,7 +68,14 @@ def test_ctrl_c_and_sigterm_stop_the_server_quietly(seeds_site: Path, stop: sign
     for _ in range(3):
         running = start_server(seeds_site, search=True)
         running.proc.send_signal(stop)
-        assert running.proc.wait(timeout=10) == code
+        try:
+            running.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # hung: ask it where (sitegen/interrupt.py), then fail
+            running.proc.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            running.proc.kill()
+            pytest.fail(f"still running 10 s after {stop.name}:\n{running.proc.communicate()[0]}")
+        assert running.proc.returncode == code
         output = running.proc.stdout.read()  # type: ignore[union-attr]
         running.proc.stdout.close()  # type: ignore[union-attr]
         assert "Serving" in output and "stopping" in output and "Traceback" not in output, output
