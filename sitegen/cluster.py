@@ -111,7 +111,7 @@ def short_text_boost(terms_a: np.ndarray, terms_b: np.ndarray) -> np.ndarray:
 
 
 def _linkage_key(
-    matrix: sp.csr_matrix,
+    sub: sp.csr_matrix,
     vocabulary: np.ndarray,
     days: np.ndarray,
     lengths: np.ndarray,
@@ -119,10 +119,10 @@ def _linkage_key(
     pins: Sequence[str | None],
     config: ClusterConfig,
 ) -> str:
-    """Everything `_average_linkage` reads of a piece, hashed: its rows by term hash (column
-    numbers shift whenever a new term enters the archive), dates, lengths, pins and settings."""
-    sub = matrix[members]
-    sub.sort_indices()
+    """Everything `_average_linkage` reads of a piece, hashed: its rows `sub` by term hash
+    (column numbers shift whenever a new term enters the archive), dates, lengths, pins and
+    settings."""
+    sub = sub.sorted_indices()
     digest = hashlib.blake2b(repr((config.threshold, config.window_days, config.time_decay)).encode(), digest_size=16)
     for part in (sub.indptr, vocabulary[sub.indices], sub.data, days[members], lengths[members]):
         digest.update(np.ascontiguousarray(part).tobytes())
@@ -131,7 +131,7 @@ def _linkage_key(
 
 
 def _average_linkage(
-    matrix: sp.csr_matrix,
+    sub: sp.csr_matrix,
     days: np.ndarray,
     lengths: np.ndarray,
     members: np.ndarray,
@@ -139,16 +139,15 @@ def _average_linkage(
     config: ClusterConfig,
     dense_from: int | None = None,
 ) -> np.ndarray:
-    """Average-linkage cluster labels of one piece's members, cut at the threshold."""
+    """Average-linkage cluster labels of one piece's members (their rows `sub`), cut at the
+    threshold."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
     from sitegen.neighbours import gram
 
-    if len(members) == 1:
-        return np.ones(1, dtype=np.int32)
     # float32 and in place: a large piece must not cost gigabytes
-    sims = gram(matrix[members], dense_from)
+    sims = gram(sub, dense_from)
     when = days[members].astype(np.float32)
     gap = np.abs(when[:, None] - when[None, :])
     np.nan_to_num(gap, copy=False, nan=0.0)
@@ -205,13 +204,16 @@ def _piece_labels(
     dense_from: int | None = None,
 ) -> np.ndarray:
     """A piece's linkage labels, from `memo` when the same inputs were linked before."""
-    if memo is None or len(piece) == 1:
-        return _average_linkage(matrix, days, lengths, piece, pins, config, dense_from)
-    key = _linkage_key(matrix, vocabulary, days, lengths, piece, pins, config)
+    if len(piece) == 1:
+        return np.ones(1, dtype=np.int32)
+    sub = matrix[piece]
+    if memo is None:
+        return _average_linkage(sub, days, lengths, piece, pins, config, dense_from)
+    key = _linkage_key(sub, vocabulary, days, lengths, piece, pins, config)
     found = memo.get(key)
     if isinstance(found, bytes) and len(found) == 4 * len(piece):
         return np.frombuffer(found, dtype=np.int32)
-    labels = _average_linkage(matrix, days, lengths, piece, pins, config, dense_from)
+    labels = _average_linkage(sub, days, lengths, piece, pins, config, dense_from)
     memo.put(key, labels.tobytes())
     return labels
 
@@ -279,7 +281,7 @@ def cluster_stories(
 
     Output order: newest story first (by first report), then by id.
     """
-    from sitegen.features import meaning_start, term_matrix
+    from sitegen.features import term_matrix
     from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
     from sitegen.summarize import representative_title
 
@@ -295,12 +297,13 @@ def cluster_stories(
     alone = [i for i, p in enumerate(article_pins) if p == PIN_NONE]
     pin_of = [None if p == PIN_NONE else p for p in article_pins]
 
-    matrix, vocabulary, lengths = term_matrix(ordered, config, terms)  # lengths: distinct terms
+    table = term_matrix(ordered, config, terms)
+    matrix, vocabulary, lengths, dense_from = table.matrix, table.vocabulary, table.lengths, table.dense_from
+    del table  # the expansion below replaces the matrix: nothing may keep the first one alive
     days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
     # one ranking of each row's terms serves the candidate index and the expansion
     heaviest = top_terms(matrix, LENT_TERMS, n + 1)
     first, second, _ = neighbour_pairs(heaviest, days)
-    dense_from = meaning_start(vocabulary)  # the meaning vectors' columns, if any, come last
     sims = pair_similarity(matrix, first, second, dense_from)  # exact: the overlap alone weighs neighbours badly
     matrix = expand(matrix, first, second, sims, config.expansion, heaviest)
     del heaviest

@@ -80,6 +80,13 @@ def _resolve(word: str, lang: str) -> tuple[int, float] | None:
 _SEPARATOR = "qxzsepqxz"  # a token no text contains; splits weighted and plain words in one regex pass
 
 
+def _head(article: Article, config: ClusterConfig) -> str:
+    """Title (an editor's, not one derived from the text) and lead: the words that weigh more,
+    and what a short text's meaning vector is made of."""
+    title = "" if article.title_derived else article.title
+    return " ".join(f"{title} {' '.join(article.sentences[: config.lead_sentences])}".split())
+
+
 def _text(article: Article, config: ClusterConfig) -> str:
     """Title and lead (weighted), the separator, then the first BODY_WORDS words of the body."""
     body: list[str] = []
@@ -89,9 +96,7 @@ def _text(article: Article, config: ClusterConfig) -> str:
             break
         body.append(sentence)
         words += sentence.count(" ") + 1
-    title = "" if article.title_derived else article.title
-    lead = " ".join(article.sentences[: config.lead_sentences])
-    return f"{title} {lead} {_SEPARATOR} {' '.join(body)}"
+    return f"{_head(article, config)} {_SEPARATOR} {' '.join(body)}"
 
 
 def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
@@ -116,16 +121,24 @@ def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
     meaning = b""
     short = 0 < len(sums) < semantic.SHORT_TEXT_TERMS
     if config.semantic > 0 and article.lang == "en" and short and semantic.available():
-        meaning = semantic.embedding(" ".join(_text(article, config).split(_SEPARATOR)[0].split()))
+        meaning = semantic.embedding(_head(article, config))
     return ArticleTerms(ids.tobytes(), weights.tobytes(), meaning)
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """What clustering reads of the articles' terms."""
+
+    matrix: sp.csr_matrix  # unit-length rows: TF-IDF, and a short text's meaning vector beside it
+    vocabulary: np.ndarray  # each column's term hash
+    lengths: np.ndarray  # each row's distinct terms, as the short-text boost should see them
+    dense_from: int  # the first meaning column (dense where present); the width when none
 
 
 def term_matrix(
     articles: Sequence[Article], config: ClusterConfig, known: Mapping[str, ArticleTerms] | None = None
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Unit-length rows (float32) for the articles, in order: TF-IDF, and for short English
-    texts their meaning vector beside it (see `with_meaning`); each column's term hash; and
-    each row's number of distinct terms, as the short-text boost should see it. `known` gives
+) -> TermMatrix:
+    """The articles' rows, in order (see `with_meaning` for the meaning vectors). `known` gives
     articles' terms by id (from the parse cache); the others are worked out here."""
     import scipy.sparse as sp
 
@@ -134,7 +147,7 @@ def term_matrix(
         found = known.get(article.id) if known is not None else None
         rows.append(found if found is not None else article_terms(article, config))
     if not rows:
-        return sp.csr_matrix((0, 1), dtype=np.float32), np.zeros(1, dtype=np.uint64), np.zeros(0)
+        return TermMatrix(sp.csr_matrix((0, 1), dtype=np.float32), np.zeros(1, dtype=np.uint64), np.zeros(0), 1)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r.id_bytes) // 8 for r in rows], out=indptr[1:])
     # columns: the distinct term hashes, in hash order; found by binary search, a slice at a time,
@@ -153,45 +166,37 @@ def term_matrix(
     matrix = sp.csr_matrix((data, indices, indptr), shape=(len(articles), n_terms))
     lengths = np.diff(indptr).astype(np.float64)
     matrix = tfidf(matrix)
+    width = matrix.shape[1]
     if config.semantic > 0 and any(meanings):
-        shares = semantic.share(lengths, config.semantic)
+        shares = np.where([bool(m) for m in meanings], semantic.share(lengths, config.semantic), 0.0)
         matrix, vocabulary = with_meaning(matrix, vocabulary, meanings, shares)
         # a text with a meaning vector is short no more: its meaning stands in for the words it
         # lacks, so the short-text boost (cluster.py) would count them twice
-        lengths[(shares > 0) & np.asarray([bool(m) for m in meanings])] = semantic.SHORT_TEXT_TERMS
-    return matrix, vocabulary, lengths
+        lengths[shares > 0] = semantic.SHORT_TEXT_TERMS
+    return TermMatrix(matrix, vocabulary, lengths, width)
 
 
 # the meaning vector's columns, known by hashes no word has
 MEANING_IDS = np.asarray([term_id(f"\0meaning {d}") for d in range(semantic.DIMENSIONS)], dtype=np.uint64)
 
 
-def meaning_start(vocabulary: np.ndarray) -> int:
-    """The first meaning column (`with_meaning` puts them last), or the width when there are none."""
-    width = len(vocabulary)
-    if width >= len(MEANING_IDS) and np.array_equal(vocabulary[-len(MEANING_IDS) :], MEANING_IDS):
-        return width - len(MEANING_IDS)
-    return width
-
-
 def with_meaning(
     matrix: sp.csr_matrix, vocabulary: np.ndarray, meanings: Sequence[bytes], shares: np.ndarray
 ) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Each row with a meaning vector becomes [√(1 − s)·TF-IDF, √s·meaning], s its share: still
-    unit length, and the cosine of two such rows blends their words' and their meanings' cosines
-    (s = `cluster.semantic` for two headlines). Rows without one keep their TF-IDF alone."""
+    """Each row with a share s > 0 (it has a meaning vector) becomes [√(1 − s)·TF-IDF,
+    √s·meaning]: still unit length, and the cosine of two such rows blends their words' and their
+    meanings' cosines (s = `cluster.semantic` for two headlines). The others keep their TF-IDF
+    alone. The meaning columns come last."""
     import scipy.sparse as sp
 
-    has = np.asarray([bool(m) for m in meanings]) & (shares > 0)
-    share = np.where(has, shares, 0.0)
-    scale = np.sqrt(1.0 - share).astype(np.float32)
+    scale = np.sqrt(1.0 - shares).astype(np.float32)
     matrix = sp.csr_matrix(sp.diags(scale) @ matrix)
-    rows = np.flatnonzero(has)
+    rows = np.flatnonzero(shares > 0)
     block = np.zeros((matrix.shape[0], semantic.DIMENSIONS), dtype=np.float32)
     if len(rows):
         vectors = b"".join(meanings[int(i)] for i in rows)
         block[rows] = np.frombuffer(vectors, dtype=np.float32).reshape(len(rows), -1)
-        block[rows] *= np.sqrt(share[rows]).astype(np.float32)[:, None]
+        block[rows] *= np.sqrt(shares[rows]).astype(np.float32)[:, None]
     combined = sp.hstack([matrix, sp.csr_matrix(block)], format="csr")
     return combined, np.concatenate([vocabulary, MEANING_IDS])
 

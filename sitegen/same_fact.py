@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from sitegen.terms import base_lang, stemmer, stop_words, tokens
+from sitegen.terms import base_lang, tokens
+from sitegen.terms import term as index_term
 
 ATTRIBUTION_WEIGHT = 0.1  # reporting words and speakers: "Okafor said" is who speaks, not what happened
 FIGURE_WEIGHT = 1.0  # a figure weighs what a content word does (and must agree: `contradict`)
@@ -128,15 +129,7 @@ def fact_term(word: str, lang: str) -> str | None:
         return found  # type: ignore[return-value]
     if len(_TERMS) > 1_000_000:  # bounded: an endless vocabulary must not grow memory forever
         _TERMS.clear()
-    lower = word.lower()
-    code = base_lang(lang)
-    if lower[0].isdigit():
-        result: str | None = lower.replace(",", "")
-    elif len(lower) < 2 or lower in (_FUNCTION_WORDS_EN if code == "en" else stop_words(lang)):
-        result = None
-    else:
-        result = stemmer(lang)(lower)
-    _TERMS[key] = result
+    result = _TERMS[key] = index_term(word, lang, _FUNCTION_WORDS_EN if base_lang(lang) == "en" else None)
     return result
 
 

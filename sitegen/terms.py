@@ -71,13 +71,13 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def term(word: str, lang: str) -> str | None:
+def term(word: str, lang: str, stop: frozenset[str] | None = None) -> str | None:
     """Index term of one word: numbers without thousands separators, other words lowercased
-    and stemmed; None for stop words and single letters."""
+    and stemmed; None for single letters and stop words (the language's list, or `stop`)."""
     lower = word.lower()
     if lower[0].isdigit():
         return lower.replace(",", "")
-    if len(lower) < 2 or lower in stop_words(lang):
+    if len(lower) < 2 or lower in (stop_words(lang) if stop is None else stop):
         return None
     return stemmer(lang)(lower)
 
