@@ -139,15 +139,15 @@ def full_build(records: list[dict]) -> tuple[dict[str, str], float, float]:
 def load_in_process(records: list[dict]) -> list:
     """The same articles a build would load, without writing a site (for sweeps)."""
     sys.path.insert(0, str(REPO))
-    from sitegen.articles import load_articles
-    from sitegen.cache import ParseCache
     from sitegen.config import SiteConfig
     from sitegen.diagnostics import Report
     from sitegen.importer import import_jsonl
+    from sitegen.load import load_articles
+    from sitegen.memo import Table
 
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as data:
         import_jsonl(unique_copy(records, Path(data)), Path(tmp))
-        return load_articles(Path(tmp), SiteConfig(), Report(), ParseCache(None, ""))[0]  # terms: per swept config
+        return load_articles(Path(tmp), SiteConfig(), Report(), Table(None, ""))[0]  # terms: per swept config
 
 
 def sweep(names: list[str], grid: list[str]) -> None:

@@ -49,7 +49,7 @@ from cluster_quality import SETS, bcubed, pairwise  # noqa: E402
 
 from sitegen.config import load_config  # noqa: E402
 from sitegen.diagnostics import Report  # noqa: E402
-from sitegen.load import ContentFile, read_document  # noqa: E402
+from sitegen.documents import ContentFile, read_document  # noqa: E402
 from sitegen.model import PIN_NONE  # noqa: E402
 
 SAMPLE_CONTENT = REPO / "content"

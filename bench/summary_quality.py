@@ -42,10 +42,10 @@ from rouge_score import rouge_scorer
 from sentencex import segment
 from stop_words import get_stop_words
 
-from sitegen.articles import dedupe_ids, load_file
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Report
-from sitegen.load import ContentFile
+from sitegen.documents import ContentFile
+from sitegen.load import dedupe_ids, load_file
 from sitegen.model import Article
 from sitegen.summarize import merge_summary, summarize_files
 

@@ -22,7 +22,6 @@ registry give the same stories.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import numpy as np
 
 from sitegen.config import ClusterConfig
 from sitegen.features import ArticleTerms
+from sitegen.memo import fingerprint
 from sitegen.model import PIN_NONE, Article
 from sitegen.slugs import slug
 from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
@@ -39,7 +39,7 @@ from sitegen.story_ids import StoryRegistry, assign_ids, default_story_id
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-    from sitegen.cache import Store
+    from sitegen.memo import Store
 
 # scipy (and what builds on it) is imported where clustering runs: a warm build that reuses the
 # last clustering never loads it (about 0.4 s of start-up)
@@ -123,11 +123,9 @@ def _linkage_key(
     (column numbers shift whenever a new term enters the archive), dates, lengths, pins and
     settings."""
     sub = sub.sorted_indices()
-    digest = hashlib.blake2b(repr((config.threshold, config.window_days, config.time_decay)).encode(), digest_size=16)
-    for part in (sub.indptr, vocabulary[sub.indices], sub.data, days[members], lengths[members]):
-        digest.update(np.ascontiguousarray(part).tobytes())
-    digest.update(repr([pins[i] for i in members]).encode())
-    return "linkage:" + digest.hexdigest()
+    settings = (config.threshold, config.window_days, config.time_decay)
+    parts = (sub.indptr, vocabulary[sub.indices], sub.data, days[members], lengths[members])
+    return "linkage:" + fingerprint(settings, *(np.ascontiguousarray(p) for p in parts), [pins[i] for i in members])
 
 
 def _average_linkage(

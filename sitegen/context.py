@@ -83,7 +83,7 @@ class StoryView:
     first_source: str  # who reported it first
     lead: str  # the summary's first sentence, "" when the headline says the same
     article_count: int
-    key: str = ""  # internal: the story and its articles hashed, for a warm build's fingerprints
+    story: Story  # the story itself: its summary, its article ids
 
 
 class StoryLink(NamedTuple):
@@ -95,7 +95,6 @@ class StoryLink(NamedTuple):
     title: str
     first_published: datetime | None
     sources: list[SourceLink]
-    key: str  # internal: the fields above as text, for the linking page's fingerprint
 
 
 class SummaryLine(NamedTuple):

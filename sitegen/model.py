@@ -137,6 +137,10 @@ class Story:
     last_updated: datetime | None
     summary: Summary
     related: tuple[str, ...] = ()  # ids of separate stories about related events
+    # what the story is made of (its id, related stories, members and the summary's settings),
+    # hashed: it stands for the story in the keys of the pages made from it; "" when a member was
+    # made in memory rather than loaded from a file
+    digest: str = ""
 
     @property
     def url(self) -> str:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from sentencex import segment
 
 from sitegen.diagnostics import Report
+from sitegen.documents import CONTROL_CHARS, parse_date
 from sitegen.language import detect_language
-from sitegen.load import CONTROL_CHARS, parse_date
 from sitegen.model import PIN_NONE, Article, RawDocument
 from sitegen.slugs import MAX_SLUG, slug
 

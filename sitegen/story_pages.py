@@ -10,21 +10,22 @@ fingerprint and any diagnostics come back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from sitegen.archive import StoryPlan
 from sitegen.config import SiteConfig
 from sitegen.context import StoryLink
 from sitegen.diagnostics import Diagnostic, Report
-from sitegen.model import Article, Story, Summary
+from sitegen.model import Summary
+from sitegen.pages import story_page
 from sitegen.pool import map_chunks, workers
 from sitegen.progress import Advance
-from sitegen.render import make_environment, render_page, story_page
+from sitegen.render import make_environment, render_page
+from sitegen.stories import Draft, StoryPlan
 from sitegen.summarize import merge_summary
-from sitegen.write import StagingOutput, make_folder, safe_target, write_new
+from sitegen.write import Output, make_folder, safe_target, write_new
 
 PARALLEL_MIN = 300  # new summaries before the pool pays for itself (as for summaries alone)
 CHUNK = 40
@@ -37,15 +38,14 @@ class _Site:
     site_dir: Path
     config: SiteConfig
     salt: str  # the templates and settings: a worker keeps one environment per salt
-    root: Path  # the staging folder
+    root: Path  # the output's folder (the staging folder of a clean build)
     slugs: dict[str, str]
     fingerprints: bool
 
 
 @dataclass(frozen=True)
 class _Task:
-    shell: Story
-    members: tuple[Article, ...]
+    draft: Draft
     links: dict[str, StoryLink]  # the stories it links to as related
 
 
@@ -66,7 +66,7 @@ def summarize_and_render(
     plan: StoryPlan,
     links: dict[str, StoryLink],
     slugs: dict[str, str],
-    out: StagingOutput,
+    out: Output,
     site: tuple[Path, SiteConfig, str],
     fingerprints: bool,
     report: Report,
@@ -79,8 +79,8 @@ def summarize_and_render(
     shared = _Site(site_dir, config, salt, out.root, slugs, fingerprints)
     tasks = []
     for index in plan.todo:
-        shell = plan.shells[index]
-        tasks.append((shared, _Task(shell, plan.members[index], {r: links[r] for r in shell.related if r in links})))
+        draft = plan.drafts[index]
+        tasks.append((shared, _Task(draft, {r: links[r] for r in draft.group.related if r in links})))
     summaries: list[Summary] = []
     handled: dict[str, str] = {}
     for done in map_chunks(_run_chunk, tasks, minimum=0, chunk=CHUNK, advance=advance):
@@ -105,8 +105,9 @@ def _run(site: _Site, task: _Task) -> _Done:
     if env is None:
         _environments.clear()
         env = _environments[key] = make_environment(site.site_dir, site.config, cached=site.fingerprints)
-    summary = merge_summary(task.members, site.config.summary.max_words)
-    page = story_page(replace(task.shell, summary=summary), task.members, site.slugs, task.links)
+    draft = task.draft
+    summary = merge_summary(draft.members, site.config.summary.max_words)
+    page = story_page(draft.story(summary), draft.members, site.slugs, task.links)
     report = Report()
     html = render_page(env, page, site.site_dir, report)
     if html is not None:

@@ -459,8 +459,8 @@ def summarize_files(
     files: Sequence[Path], config: SiteConfig, max_words: int, site_dir: Path = Path(".")
 ) -> tuple[Summary, Report]:
     """The files read as articles of one story (the `sitegen summarize` command)."""
-    from sitegen.articles import dedupe_ids, load_file
-    from sitegen.load import ContentFile
+    from sitegen.documents import ContentFile
+    from sitegen.load import dedupe_ids, load_file
 
     report = Report()
     articles = []

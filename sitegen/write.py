@@ -30,6 +30,7 @@ import shutil
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 try:
     import fcntl
@@ -55,10 +56,18 @@ def _checked(rel: str) -> str:
 
 
 def write_new(path: str | Path, data: bytes) -> None:
-    """Write a file as a new inode: the old one may be a hard link to a page being served."""
-    _clear(path)
-    with open(path, "wb") as fh:
+    """Write a file as a new inode, written aside and renamed over the old one: the old one may
+    be a hard link to a page being served, or the page itself (`LiveOutput`), and a reader gets
+    either the old file or the new one, never half of it."""
+    path = os.fspath(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as fh:
         fh.write(data)
+    try:
+        os.replace(temporary, path)
+    except OSError:  # a folder (or anything else) in the way, left by an older site
+        _clear(path)
+        os.replace(temporary, path)
 
 
 def make_folder(path: Path) -> None:
@@ -82,6 +91,24 @@ def _clear(path: str | Path) -> None:
         if not os.path.isdir(path) or os.path.islink(path):
             raise
         shutil.rmtree(path, ignore_errors=True)
+
+
+class Output(Protocol):
+    """Where a build's files go: a staging folder swapped in at the end (`StagingOutput`, every
+    build), or the output folder itself, file by file (`LiveOutput`, a preview's rebuilds)."""
+
+    root: Path  # the folder files are written into
+    files_written: int
+    produced: set[str]
+
+    def carry(self, rel: str) -> bool: ...
+    def write_text(self, rel: str, text: str) -> None: ...
+    def write_parts(self, rel: str, parts: Iterable[str]) -> None: ...
+    def adopt(self, rel: str) -> None: ...
+    def copy_tree(self, source: Path) -> None: ...
+    def clear_folder(self, rel: str) -> None: ...
+    def commit(self, keep: Iterable[str] = ()) -> None: ...
+    def discard(self) -> None: ...
 
 
 class StagingOutput:
@@ -124,10 +151,7 @@ class StagingOutput:
 
     def write_parts(self, rel: str, parts: Iterable[str]) -> None:
         """A file written piece by piece: never held whole."""
-        path = self._claim(_checked(rel))
-        _clear(path)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.writelines(parts)
+        _write_parts(self._claim(_checked(rel)), parts)
 
     def adopt(self, rel: str) -> None:
         """Count a file another process wrote into the staging folder (with `write_new`)."""
@@ -231,6 +255,97 @@ class StagingOutput:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+class LiveOutput:
+    """Writes into the output folder itself, for `sitegen serve` once its first build is in
+    place: only the files that changed are written, each atomically (`write_new`), so an open
+    page is never read half-written, and nothing is copied or linked for the files that did not
+    change. `commit` removes what the last build made and this one did not (a deleted story's
+    page); files it never made (Pagefind's index) are left alone."""
+
+    kept = False
+
+    def __init__(self, output_dir: Path, previous: Iterable[str]) -> None:
+        self.root = output_dir
+        self._root = str(output_dir)
+        self.previous = set(previous)  # every file the last build made, by rel path
+        self.produced: set[str] = set()
+        self.files_written = 0
+        self._folders: set[str] = {"."}
+
+    def _path(self, rel: str, written: bool) -> str:
+        norm = _checked(rel)
+        folder = posixpath.dirname(norm) or "."
+        if written and folder not in self._folders:
+            make_folder(Path(self._root, folder))
+            self._folders.add(folder)
+        self.produced.add(norm)
+        self.files_written += written
+        return f"{self._root}/{norm}"
+
+    def carry(self, rel: str) -> bool:
+        norm = _checked(rel)
+        if norm in self.previous and os.path.isfile(f"{self._root}/{norm}"):
+            self.produced.add(norm)
+            return True
+        return False
+
+    def write_text(self, rel: str, text: str) -> None:
+        write_new(self._path(rel, True), text.encode("utf-8"))
+
+    def write_parts(self, rel: str, parts: Iterable[str]) -> None:
+        _write_parts(self._path(rel, True), parts)
+
+    def adopt(self, rel: str) -> None:
+        self._path(rel, True)
+
+    def copy_tree(self, source: Path) -> None:
+        """Copy the files of a static folder that differ from the output's copy (size or time)."""
+        if not source.is_dir():
+            return
+        for folder, _, files in os.walk(source, followlinks=True):
+            for name in files:
+                from_path = os.path.join(folder, name)
+                rel = Path(from_path).relative_to(source).as_posix()
+                target = f"{self._root}/{_checked(rel)}"
+                try:
+                    here, there = os.stat(from_path), os.stat(target)
+                    same = (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns)
+                except OSError:
+                    same = False
+                path = self._path(rel, not same)
+                if not same:
+                    temporary = f"{path}.{os.getpid()}.tmp"
+                    shutil.copy2(from_path, temporary)
+                    os.replace(temporary, path)
+
+    def clear_folder(self, rel: str) -> None:
+        _clear(safe_target(self.root, rel))
+
+    def commit(self, keep: Iterable[str] = ()) -> None:
+        kept = tuple(posixpath.normpath(k) + "/" for k in keep)
+        for rel in self.previous - self.produced:
+            if not rel.startswith(kept):
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                    os.unlink(f"{self._root}/{rel}")
+        self.previous, self.produced, self.files_written = self.produced, set(), 0
+
+    def discard(self) -> None:
+        """After a failed rebuild: what it wrote stays, and is the next rebuild's to replace."""
+        self.previous |= self.produced
+        self.produced, self.files_written = set(), 0
+
+
+def _write_parts(path: str, parts: Iterable[str]) -> None:
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as fh:
+        fh.writelines(parts)
+    try:
+        os.replace(temporary, path)
+    except OSError:
+        _clear(path)
+        os.replace(temporary, path)
 
 
 def _listed(root: str) -> tuple[list[str], list[str]]:

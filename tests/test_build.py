@@ -188,7 +188,7 @@ def test_worker_pool_builds_the_same_site_as_one_process(tmp_path: Path, monkeyp
     pages there; the bundled archive is forced through that path here and must come out byte for
     byte as the serial build. The workers' page fingerprints must match the ones this process
     computes, or the next warm build could not carry their pages over."""
-    import sitegen.articles
+    import sitegen.load
     import sitegen.pool
     import sitegen.story_pages
 
@@ -200,8 +200,8 @@ def test_worker_pool_builds_the_same_site_as_one_process(tmp_path: Path, monkeyp
         return public_files(site)
 
     serial = built("serial", use_cache=False)
-    monkeypatch.setattr(sitegen.articles, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(sitegen.articles, "CHUNK", 5)
+    monkeypatch.setattr(sitegen.load, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(sitegen.load, "CHUNK", 5)
     monkeypatch.setattr(sitegen.story_pages, "PARALLEL_MIN", 1)
     monkeypatch.setattr(sitegen.story_pages, "CHUNK", 3)
     pooled = built("pooled", use_cache=False)
@@ -372,7 +372,7 @@ def test_unchanged_files_are_not_read_again_and_a_changed_one_always_is(tmp_path
     """A warm build trusts a file's recorded stat (size, times, inode) instead of reading it, but
     only for files settled before the build that recorded them: a same-size edit whose
     modification time was put back is still seen, through its change time."""
-    import sitegen.articles
+    import sitegen.load
 
     site = tmp_path / "sample"
     shutil.copytree(REPO / "content", site / "content")
@@ -381,8 +381,8 @@ def test_unchanged_files_are_not_read_again_and_a_changed_one_always_is(tmp_path
     quiet_build(site, search=False)  # reads everything, records the settled files
 
     reads: list[str] = []
-    digest = sitegen.articles.file_digest
-    monkeypatch.setattr(sitegen.articles, "file_digest", lambda f, data: reads.append(f.rel) or digest(f, data))
+    digest = sitegen.load.file_digest
+    monkeypatch.setattr(sitegen.load, "file_digest", lambda f, data: reads.append(f.rel) or digest(f, data))
     quiet_build(site, search=False)
     assert reads == []
 

@@ -14,18 +14,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen import cluster
-from sitegen.articles import load_articles
-from sitegen.cache import ParseCache
 from sitegen.cluster import cluster_stories
 from sitegen.config import ClusterConfig, SiteConfig
 from sitegen.diagnostics import Report
+from sitegen.load import load_articles
+from sitegen.memo import Table
 from sitegen.model import Article
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def articles_of(content: Path) -> list[Article]:
-    return load_articles(content, SiteConfig(), Report(), ParseCache(None, ""))[0]
+    return load_articles(content, SiteConfig(), Report(), Table(None, ""))[0]
 
 
 def test_the_two_seeds_form_one_story(seeds_site: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import REPO, quiet_build, read_stories
 from sitegen import context
 from sitegen.context_reference import VIEWS, fields_of, reference
-from sitegen.render import plan_pages
+from sitegen.pages import plan_pages
 
 # A change here breaks someone's theme: make it on purpose, and regenerate the README's reference.
 PINNED: dict[str, dict[str, str]] = {
@@ -58,7 +58,7 @@ PINNED: dict[str, dict[str, str]] = {
         "first_source": "str",
         "lead": "str",
         "article_count": "int",
-        "key": "str",
+        "story": "Story",
     },
     "StoryLink": {
         "id": "str",
@@ -66,7 +66,6 @@ PINNED: dict[str, dict[str, str]] = {
         "title": "str",
         "first_published": "datetime | None",
         "sources": "list[SourceLink]",
-        "key": "str",
     },
     "SourceLink": {"name": "str", "url": "str"},
     "TagLink": {"name": "str", "url": "str", "key": "str"},
@@ -104,6 +103,7 @@ PINNED: dict[str, dict[str, str]] = {
         "last_updated": "datetime | None",
         "summary": "Summary",
         "related": "tuple[str, ...]",
+        "digest": "str",
         "url": "str",
     },
     "Summary": {

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sitegen.articles import load_articles
-from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Level, Report
+from sitegen.load import load_articles
+from sitegen.memo import Table
 
 
 def load(site: Path) -> tuple[dict[str, object], Report]:
     report = Report()
-    articles, _ = load_articles(site / "content", SiteConfig(), report, ParseCache(None, ""))
+    articles, _ = load_articles(site / "content", SiteConfig(), report, Table(None, ""))
     return {a.id: a for a in articles}, report
 
 

@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import quiet_build, read_stories
-from sitegen.articles import Loaded, load_file
 from sitegen.config import SiteConfig
-from sitegen.load import ContentFile
+from sitegen.documents import ContentFile
+from sitegen.load import Loaded, load_file
 from sitegen.model import Article
-from sitegen.render import article_anchor, pagefind_value, source_slugs
+from sitegen.pages import article_anchor, source_slugs
+from sitegen.render import pagefind_value
 from sitegen.slugs import MAX_SLUG, tag_key, tag_slug
 from sitegen.story_ids import default_story_id
 from sitegen.summarize import merge_summary

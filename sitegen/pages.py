@@ -1,0 +1,511 @@
+"""Page planning: the archive → one `Page` (output path, template, context) per file of the site.
+
+Pages are planned before anything is rendered, one at a time, so the writer can stream them and
+a warm build can ask each page what it is made of (`Page.fingerprint`) before rendering it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from slugify import slugify
+
+from sitegen.config import SiteConfig
+from sitegen.context import (
+    ArchiveContext,
+    ArchiveListContext,
+    Crumb,
+    FeedContext,
+    HomeContext,
+    IndexEntry,
+    MarkedSentence,
+    PageContext,
+    Pager,
+    PlainContext,
+    RedirectContext,
+    SitemapContext,
+    SourceContext,
+    SourceLink,
+    SourceRow,
+    SourcesContext,
+    StoryContext,
+    StoryLink,
+    StoryView,
+    SummaryLine,
+    TagContext,
+    TagLink,
+    TagsContext,
+    VariantView,
+    YearEntry,
+)
+from sitegen.memo import STAND_INS, fingerprint
+from sitegen.model import Archive, Article, Story
+from sitegen.render import format_date, safe_url, served_at
+from sitegen.slugs import slug, tag_key, tag_slug
+
+if TYPE_CHECKING:
+    from sitegen.stories import Draft
+
+
+def story_link(story: Story | Draft, slugs: dict[str, str]) -> StoryLink:
+    return StoryLink(story.id, story.url, story.title, story.first_published, source_links(story.sources, slugs))
+
+
+class Page:
+    """One output file: its path under the output folder (e.g. "stories/x/index.html"), its
+    template and the template's context.
+
+    A story page's context is built on first use, and the page is fingerprinted from what the
+    context is made of (`inputs`: the story, its articles, the links), which costs far less than
+    building the context: a warm build asks only that of the pages it carries over. Other pages
+    are fingerprinted from their context, in which stories and articles stand in by digest."""
+
+    __slots__ = ("path", "template", "inputs", "_context", "_make")
+
+    def __init__(
+        self,
+        path: str,
+        template: str,
+        context: PageContext | None = None,
+        *,
+        make: Callable[[], PageContext] | None = None,
+        inputs: tuple[Any, ...] | None = None,
+    ) -> None:
+        self.path = path
+        self.template = template
+        self.inputs = inputs
+        self._context = context
+        self._make = make
+
+    @property
+    def context(self) -> PageContext:
+        if self._context is None:
+            self._context = self._make() if self._make else PlainContext()
+        return self._context
+
+    def fingerprint(self) -> str:
+        """What the page is made of, hashed: the previous build's file is carried over when it
+        matches. "" when unknown (a context that cannot be pickled): the page is rendered."""
+        try:
+            return fingerprint(self.template, self.context if self.inputs is None else self.inputs)
+        except Exception:  # noqa: BLE001 - rendering is always a correct fallback
+            return ""
+
+
+def source_slugs(articles: Iterable[Article]) -> dict[str, str]:
+    """A unique URL slug per source name, stable because names are processed sorted."""
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted({a.source for a in articles}):
+        base = slug(name, "source")
+        unique, n = base, 2
+        while unique in used:
+            unique, n = f"{base}-{n}", n + 1
+        used.add(unique)
+        slugs[name] = unique
+    return slugs
+
+
+def source_links(names: Sequence[str], slugs: dict[str, str]) -> list[SourceLink]:
+    return [SourceLink(name, f"sources/{slugs[name]}/") for name in names]
+
+
+def paginate(items: Sequence[Any], per_page: int, first: str) -> Iterator[tuple[str, Pager]]:
+    """(output path, pager) per page: `first` is page 1's folder, later pages `first/page/N/`."""
+    pages = max(1, -(-len(items) // per_page))
+
+    def folder(n: int) -> str:
+        return first if n == 1 else f"{first}page/{n}/"
+
+    for n in range(1, pages + 1):
+        yield (
+            folder(n) + "index.html",
+            Pager(
+                items=list(items[(n - 1) * per_page : n * per_page]),
+                number=n,
+                count=pages,
+                prev=folder(n - 1) if n > 1 else None,
+                next=folder(n + 1) if n < pages else None,
+            ),
+        )
+
+
+def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryView:
+    articles = archive.story_articles(story)
+    return StoryView(
+        id=story.id,
+        url=story.url,
+        title=story.title,
+        lang=next((a.lang for a in articles if a.title == story.title), articles[0].lang),
+        first_published=story.first_published,
+        last_updated=story.last_updated,
+        sources=source_links(story.sources, slugs),
+        tags=story_tags(articles),
+        first_source=articles[0].source,
+        lead=_lead(story),
+        article_count=len(articles),
+        story=story,
+    )
+
+
+def _view_stand_in(view: StoryView) -> tuple[str, ...] | None:
+    """A view is made from its story and its sources' slugs alone."""
+    return ("view", view.story.digest, *(link.url for link in view.sources)) if view.story.digest else None
+
+
+STAND_INS[StoryView] = _view_stand_in
+
+
+def story_tags(articles: Iterable[Article]) -> list[TagLink]:
+    """The tags of a story's articles, once each, in the order they first appear (oldest article
+    first), each as its first article spells it."""
+    seen: dict[str, TagLink] = {}
+    for article in articles:
+        for tag in article.tags:
+            folder = tag_slug(tag)
+            if folder not in seen:
+                seen[folder] = TagLink(tag, f"tags/{folder}/", tag_key(tag))
+    return list(seen.values())
+
+
+def _lead(story: Story) -> str:
+    """The summary's first sentence, unless the headline was derived from that very sentence."""
+    if not story.summary.sentences:
+        return ""
+    lead = story.summary.sentences[0].text
+    return "" if lead.startswith(story.title.rstrip("…")) else lead
+
+
+_PLAIN_ID = re.compile(r"[a-z0-9]+(?:[-/_][a-z0-9]+)*")
+
+
+def article_anchor(article: Article) -> str:
+    """`a-` and the id slugified; ids that are already lower-case paths skip slugify, which is
+    slow enough to show on 10,000 articles, and come out the same."""
+    if _PLAIN_ID.fullmatch(article.id):
+        return "a-" + article.id.replace("/", "-").replace("_", "-")
+    return "a-" + (slugify(article.id) or "article")
+
+
+def story_links(stories: Iterable[Story | Draft], slugs: dict[str, str]) -> dict[str, StoryLink]:
+    return {s.id: story_link(s, slugs) for s in stories}
+
+
+def story_views(archive: Archive) -> dict[str, StoryView]:
+    """Every story as list pages, feeds and stories.json show it, by story id."""
+    slugs = source_slugs(archive.articles.values())
+    return {s.id: story_view(archive, s, slugs) for s in archive.stories.values()}
+
+
+def plan_pages(
+    archive: Archive, config: SiteConfig, skip: Container[str] = (), views: dict[str, StoryView] | None = None
+) -> Iterator[Page]:
+    """Every HTML, XML and JSON page of the site, in a deterministic order; story pages whose
+    path is in `skip` were written already (by `sitegen.story_pages`) and are left out. `views`
+    as `story_views` makes them, when the caller has them already."""
+    slugs = source_slugs(archive.articles.values())
+    stories = list(archive.stories.values())
+    views = views if views is not None else story_views(archive)
+    newest = [views[s.id] for s in stories]
+    listed: list[str] = []  # every page a crawler should find, for the sitemap
+
+    top = top_stories(newest)
+    for path, pager in paginate(newest, config.stories_per_page, ""):
+        lead = top if pager.number == 1 else []
+        listed.append(served_at(path))
+        yield Page(path, "index.html", HomeContext(pager, pager.items, lead))
+
+    links = story_links(stories, slugs)
+    for story in stories:
+        listed.append(story.url)
+        if f"{story.url}index.html" not in skip:
+            yield story_page(story, archive.story_articles(story), slugs, links)
+
+    yield from _source_pages(archive, config, slugs, views, listed)
+    yield from _tag_pages(newest, config, listed)
+    yield from _archive_pages(newest, config, listed)
+
+    for old, new in sorted(archive.redirects.items()):
+        yield Page(f"stories/{old}/index.html", "redirect.html", RedirectContext(f"stories/{new}/"))
+
+    yield Page("search/index.html", "search.html", PlainContext())
+    yield Page("404.html", "404.html", PlainContext())
+    yield Page("feed.xml", "feed.xml", _feed_context(config.title, "", newest[:FEED_ENTRIES]))
+    yield Page("sitemap.xml", "sitemap.xml", SitemapContext(listed))
+    yield Page("robots.txt", "robots.txt", PlainContext())
+
+
+def _source_pages(
+    archive: Archive, config: SiteConfig, slugs: dict[str, str], views: dict[str, StoryView], listed: list[str]
+) -> Iterator[Page]:
+    """A paginated page and a feed per source, and the sources index."""
+    by_source: dict[str, list[Article]] = defaultdict(list)
+    for article in archive.articles.values():
+        by_source[article.source].append(article)
+    entries = []
+    for name in sorted(by_source, key=str.casefold):
+        source_articles = sorted(by_source[name], key=lambda a: _newest_first(archive.article_date(a.id), a.id))
+        rows = [
+            SourceRow(a, archive.article_date(a.id), a.date is None, views[archive.story_of[a.id]], article_anchor(a))
+            for a in source_articles
+        ]
+        first = f"sources/{slugs[name]}/"
+        entries.append(IndexEntry(name, first, len(source_articles)))
+        # the source's feed: the stories it covered, by its newest report in each
+        covered: dict[str, StoryView] = {}
+        for a in source_articles:
+            covered.setdefault(archive.story_of[a.id], views[archive.story_of[a.id]])
+        latest = list(covered.values())[:FEED_ENTRIES]
+        yield Page(f"{first}feed.xml", "feed.xml", _feed_context(f"{name} · {config.title}", first, latest))
+        for path, pager in paginate(rows, config.stories_per_page, first):
+            listed.append(served_at(path))
+            yield Page(path, "source.html", SourceContext(name, f"{first}feed.xml", pager, pager.items))
+    listed.append("sources/")
+    yield Page("sources/index.html", "sources.html", SourcesContext(entries))
+
+
+def _tag_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -> Iterator[Page]:
+    """A paginated page and a feed per tag, and the tags index. A tag is named as most of its
+    stories spell it (ties to the first in sort order)."""
+    tagged: dict[str, list[StoryView]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for view in newest:
+        for tag in view.tags:
+            tagged[tag.url].append(view)
+            spellings[tag.url][tag.name] += 1
+    entries = []
+    for first in tagged:
+        name = min(spellings[first].items(), key=lambda item: (-item[1], item[0]))[0]
+        entries.append(IndexEntry(name, first, len(tagged[first])))
+    entries.sort(key=lambda e: (e.name.casefold(), e.url))
+    for entry in entries:
+        first, items = entry.url, tagged[entry.url]
+        feed = f"{first}feed.xml"
+        yield Page(feed, "feed.xml", _feed_context(f"{entry.name} · {config.title}", first, items[:FEED_ENTRIES]))
+        for path, pager in paginate(items, config.stories_per_page, first):
+            listed.append(served_at(path))
+            yield Page(path, "tag.html", TagContext(entry.name, feed, pager, pager.items))
+    if entries:
+        listed.append("tags/")
+    yield Page("tags/index.html", "tags.html", TagsContext(entries))
+
+
+def _archive_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -> Iterator[Page]:
+    """The stories by the date they were first reported: a list per year, month and day (each
+    linking to the periods within it), the undated stories, and the archive's index."""
+    days: dict[tuple[int, int, int], list[StoryView]] = defaultdict(list)
+    undated: list[StoryView] = []
+    for view in newest:
+        when = view.first_published
+        if when is None:
+            undated.append(view)
+        else:
+            days[(when.year, when.month, when.day)].append(view)
+    months: dict[tuple[int, int], list[StoryView]] = defaultdict(list)
+    month_days: dict[tuple[int, int], list[IndexEntry]] = defaultdict(list)
+    for (year, month, day), items in sorted(days.items(), reverse=True):
+        months[(year, month)].extend(items)
+        date = datetime(year, month, day)
+        first = archive_path(date, "day")
+        month_days[(year, month)].append(IndexEntry(_day_label(date), first, len(items)))
+        yield from _archive_list(items, format_date(date), first, archive_trail(date, "month"), config, listed)
+    years: dict[int, YearEntry] = {}
+    by_year: dict[int, list[StoryView]] = defaultdict(list)
+    for (year, month), items in months.items():  # newest first, as `days` was walked
+        date = datetime(year, month, 1)
+        first = archive_path(date, "month")
+        entry = years.setdefault(year, YearEntry(year, archive_path(date, "year"), 0, []))
+        entry.months.append(IndexEntry(f"{date:%B %Y}", first, len(items)))
+        entry.count += len(items)
+        by_year[year].extend(items)
+        trail = archive_trail(date, "year")
+        yield from _archive_list(items, f"{date:%B %Y}", first, trail, config, listed, month_days[(year, month)])
+    for year, items in by_year.items():
+        date = datetime(year, 1, 1)
+        trail = archive_trail(date, "archive")
+        yield from _archive_list(items, f"{year:04d}", years[year].url, trail, config, listed, years[year].months)
+    if undated:
+        yield from _archive_list(undated, "Undated stories", "archive/undated/", [ARCHIVE_CRUMB], config, listed)
+    listed.append("archive/")
+    yield Page("archive/index.html", "archive.html", ArchiveContext(list(years.values()), len(undated)))
+
+
+ARCHIVE_CRUMB = ("Archive", "archive/")
+
+
+_PERIODS = ("archive", "year", "month", "day")
+
+
+def archive_path(date: datetime, period: str) -> str:
+    """The archive page of the year, month or day of `date`."""
+    parts = (f"{date:%Y}", f"{date:%m}", f"{date:%d}")[: _PERIODS.index(period)]
+    return "archive/" + "".join(f"{p}/" for p in parts)
+
+
+def _day_label(date: datetime) -> str:
+    """A day within its month's page or trail ("3 August"): the year is said above it."""
+    return f"{date.day} {date:%B}"
+
+
+def archive_trail(date: datetime | None, period: str = "day") -> list[Crumb]:
+    """Breadcrumbs down the archive to `date`'s `period`: its year, month, then day. An undated
+    story sits under the undated stories."""
+    if date is None:
+        return [ARCHIVE_CRUMB, ("Undated stories", "archive/undated/")]
+    labels = (f"{date:%Y}", f"{date:%B}", _day_label(date))  # each after the one above it
+    periods = _PERIODS[1 : _PERIODS.index(period) + 1]
+    return [
+        ARCHIVE_CRUMB,
+        *((label, archive_path(date, p)) for label, p in zip(labels[: len(periods)], periods, strict=True)),
+    ]
+
+
+FEED_ENTRIES = 50
+
+
+TOP_STORIES = 5
+
+
+TOP_HALF_LIFE_DAYS = 2.0
+
+
+def top_stories(views: Sequence[StoryView], count: int = TOP_STORIES) -> list[StoryView]:
+    """The stories most worth a reader's attention now: the most sources, weighed down by age.
+
+    A story's weight is its number of sources halved every TOP_HALF_LIFE_DAYS before the newest
+    report in the archive (not before today: a build of the same archive must give the same home
+    page). Only stories with more than one source qualify: one outlet's report is news, not yet
+    a story the archive can compare. Ties go to the newer story, then to its id."""
+    dated = [v.last_updated or v.first_published for v in views]
+    newest = max((d for d in dated if d is not None), default=None)
+    if newest is None:
+        return []
+    scored = []
+    for view, when in zip(views, dated, strict=True):
+        if when is None or len(view.sources) < 2:
+            continue
+        age = (newest - when).total_seconds() / 86400
+        scored.append((-len(view.sources) * 0.5 ** (age / TOP_HALF_LIFE_DAYS), -when.timestamp(), view.id, view))
+    return [item[-1] for item in sorted(scored, key=lambda item: item[:3])[:count]]
+
+
+def _feed_context(title: str, home: str, stories: list[StoryView]) -> FeedContext:
+    """An Atom feed's context: `home` is the page it stands for (the feed is `feed.xml` in that
+    folder); it was updated when its newest story was."""
+    updated = max((s.last_updated for s in stories if s.last_updated), default=None)
+    return FeedContext(title, home, stories, updated)
+
+
+def _archive_list(
+    items: list[StoryView],
+    heading: str,
+    first: str,
+    trail: list[Crumb],
+    config: SiteConfig,
+    listed: list[str],
+    periods: list[IndexEntry] | None = None,
+) -> Iterator[Page]:
+    """The pages of one archive list (a year, a month, a day, the undated stories), each listed
+    for the sitemap; `trail` is the breadcrumb above it, `periods` the months or days within it."""
+    periods = periods or []
+    for path, pager in paginate(items, config.stories_per_page, first):
+        listed.append(served_at(path))
+        yield Page(path, "archive_list.html", ArchiveListContext(heading, trail, pager, pager.items, periods))
+
+
+def _newest_first(date: datetime | None, key: str) -> tuple[bool, float, str]:
+    return (date is None, -date.timestamp() if date else 0.0, key)
+
+
+def coverage_label(count: int, total: int) -> tuple[str, str]:
+    """CSS class and the words shown with a sentence: who else reports it. 0 is a sentence close
+    to another source's that was not decided the same fact: it gets no label, since either
+    label could be false."""
+    if count == 0:
+        return "open", ""
+    if count >= total:
+        return "all", "all sources"
+    if count == 1:
+        return "only", "only here"
+    return "some", f"{count} of {total} sources"
+
+
+def marked_paragraphs(article: Article, counts: Sequence[int], total: int) -> list[list[MarkedSentence]]:
+    """The article's sentences in their paragraphs, each with its coverage class and label."""
+    sizes = article.paragraphs if sum(article.paragraphs) == len(article.sentences) else (len(article.sentences),)
+    result: list[list[MarkedSentence]] = []
+    start = 0
+    for size in sizes:
+        paragraph = []
+        for i in range(start, start + size):
+            kind, label = coverage_label(counts[i] if i < len(counts) else 1, total)
+            paragraph.append(MarkedSentence(article.sentences[i], kind, label))
+        result.append(paragraph)
+        start += size
+    return result
+
+
+def delay(first: datetime | None, then: datetime | None) -> str:
+    """How long after the first report an article came out ("+3 h", "+2 d"); "" for the first."""
+    if first is None or then is None or then <= first:
+        return ""
+    hours = (then - first).total_seconds() / 3600
+    if hours < 1:
+        return f"+{max(1, round(hours * 60))} min"
+    return f"+{round(hours)} h" if hours < 48 else f"+{round(hours / 24)} d"
+
+
+def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> Page:
+    """A story's page from the story, its articles (oldest first) and the links to the others:
+    nothing else of the archive, so a worker that has just summarized it can render it."""
+    path = f"{story.url}index.html"
+    return Page(
+        path,
+        "story.html",
+        make=lambda: story_context(story, articles, slugs, links),
+        # all `story_context` reads: the story and its articles stand in by their digests
+        inputs=(
+            story,
+            tuple(articles),  # a list here, a tuple in the workers: one pickle for both
+            [slugs[name] for name in story.sources],
+            [links[r] for r in story.related if r in links],
+        ),
+    )
+
+
+def story_context(
+    story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]
+) -> StoryContext:
+    dated = [a.date for a in articles if a.date]
+    total = len(story.sources)
+    return StoryContext(
+        story=story,
+        trail=archive_trail(story.first_published),
+        sources=source_links(story.sources, slugs),
+        tags=story_tags(articles),
+        summary=[SummaryLine(s.text, source_links(s.sources, slugs)) for s in story.summary.sentences],
+        variants=[
+            VariantView(
+                article=a,
+                anchor=article_anchor(a),
+                date=a.date or story.first_published,  # as Archive.article_date
+                undated=a.date is None,
+                source_url=f"sources/{slugs[a.source]}/",
+                original_url=safe_url(a.url),
+                unique_sentences=story.summary.unique_sentences.get(a.id, ()),
+                marked=marked_paragraphs(a, story.summary.coverage.get(a.id, ()), total) if total > 1 else None,
+                first=bool(dated) and a.date == dated[0] and a is articles[0],
+                delay=delay(dated[0] if dated else None, a.date),
+                echoes=n > 0,
+            )
+            for n, a in enumerate(articles)
+        ],
+        first_source=articles[0].source if dated else None,
+        related=[links[r] for r in story.related if r in links],
+        filter_months=sorted({f"{d:%Y-%m}" for d in dated}),
+        filter_years=sorted({f"{d:%Y}" for d in dated}),
+    )
