@@ -23,7 +23,7 @@ from sitegen.memo import Memo, Table, fingerprint
 from sitegen.model import Archive, Article
 from sitegen.pages import plan_pages, source_slugs, story_links, story_views
 from sitegen.progress import Progress, no_progress
-from sitegen.render import make_environment, render_page, template_salt, theme_dir
+from sitegen.render import environment, render_page, template_salt, theme_dir
 from sitegen.search import SearchIndexError, index_site
 from sitegen.stories import finish_archive, plan_stories, summarize_all
 from sitegen.story_ids import StoryRegistry
@@ -128,7 +128,7 @@ def build(
             out.copy_tree(theme_dir(site_dir, config) / "static")
             out.copy_tree(site_dir / "static")
             # one page at a time, written as it is rendered: no site is ever held in memory whole
-            env = make_environment(site_dir, config, cached=memo.enabled)
+            env = environment(site_dir, config, salt, cached=memo.enabled)
             advance = progress("render", None)
             unchanged = 0
             for page in plan_pages(archive, config, skip=done, views=story_views(archive)):

@@ -157,7 +157,17 @@ def _view_stand_in(view: StoryView) -> tuple[str, ...] | None:
     return ("view", view.story.digest, *(link.url for link in view.sources)) if view.story.digest else None
 
 
+def _row_stand_in(row: SourceRow) -> tuple[Any, ...] | None:
+    """A source page's row is made from its article and its story's view alone."""
+    view = _view_stand_in(row.story)
+    return ("row", row.article.id, row.article.path, row.article.digest, view) if view and row.article.digest else None
+
+
 STAND_INS[StoryView] = _view_stand_in
+STAND_INS[SourceRow] = _row_stand_in
+# named tuples pickle through Python code of their own; as plain tuples they cost one call
+for _named in (SourceLink, StoryLink, TagLink, SummaryLine, MarkedSentence):
+    STAND_INS[_named] = tuple
 
 
 def story_tags(articles: Iterable[Article]) -> list[TagLink]:

@@ -78,6 +78,21 @@ def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -
     return env
 
 
+_environments: dict[tuple[Path, str, bool], jinja2.Environment] = {}  # the latest, per process
+
+
+def environment(site_dir: Path, config: SiteConfig, salt: str, cached: bool) -> jinja2.Environment:
+    """`make_environment`, kept while `salt` (the settings and every template file, as
+    `template_salt` hashes them) is unchanged: `sitegen serve` and each pool worker then load
+    and compile a template once, not once per build or per task."""
+    key = (site_dir, salt, cached)
+    env = _environments.get(key)
+    if env is None:
+        _environments.clear()
+        env = _environments[key] = make_environment(site_dir, config, cached)
+    return env
+
+
 def format_date(value: datetime | None, with_time: bool = False) -> str:
     if value is None:
         return "undated"

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from sitegen.config import SiteConfig
 from sitegen.context import StoryLink
 from sitegen.diagnostics import Diagnostic, Report
@@ -22,7 +20,7 @@ from sitegen.model import Summary
 from sitegen.pages import story_page
 from sitegen.pool import map_chunks, workers
 from sitegen.progress import Advance
-from sitegen.render import make_environment, render_page
+from sitegen.render import environment, render_page
 from sitegen.stories import Draft, StoryPlan
 from sitegen.summarize import merge_summary
 from sitegen.write import Output, make_folder, safe_target, write_new
@@ -92,19 +90,12 @@ def summarize_and_render(
     return summaries, handled
 
 
-_environments: dict[tuple[Path, str], jinja2.Environment] = {}  # per worker process
-
-
 def _run_chunk(chunk: list[tuple[_Site, _Task]]) -> list[_Done]:
     return [_run(site, task) for site, task in chunk]
 
 
 def _run(site: _Site, task: _Task) -> _Done:
-    key = (site.site_dir, site.salt)
-    env = _environments.get(key)
-    if env is None:
-        _environments.clear()
-        env = _environments[key] = make_environment(site.site_dir, site.config, cached=site.fingerprints)
+    env = environment(site.site_dir, site.config, site.salt, site.fingerprints)
     draft = task.draft
     summary = merge_summary(draft.members, site.config.summary.max_words)
     page = story_page(draft.story(summary), draft.members, site.slugs, task.links)

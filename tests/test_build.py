@@ -368,6 +368,19 @@ def test_build_cache_rewrites_only_changed_shards_and_discards_a_corrupt_one(tmp
     assert public_files(site) == clean
 
 
+def test_a_cache_shard_from_another_version_is_a_note_not_a_warning(tmp_path: Path) -> None:
+    """After an upgrade the cache may name classes that moved: that is expected, not damage."""
+    site = tmp_path / "seeds"
+    shutil.copytree(REPO / "tests" / "seeds", site / "content")
+    quiet_build(site, search=False)
+    shard = next((site / ".sitegen-cache" / "parse").glob("*.pickle"))
+    shard.write_bytes(b"\x80\x04csitegen.no_such_module\nLoaded\n)R.")  # an older sitegen's class
+    result = quiet_build(site, search=False)
+    levels = {d.level for d in result.report.diagnostics if d.path.startswith(".sitegen-cache")}
+    assert levels == {"note"}, result.report.diagnostics
+    assert result.report.articles_published == 2
+
+
 def test_unchanged_files_are_not_read_again_and_a_changed_one_always_is(tmp_path: Path, monkeypatch) -> None:
     """A warm build trusts a file's recorded stat (size, times, inode) instead of reading it, but
     only for files settled before the build that recorded them: a same-size edit whose
