@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -188,7 +188,7 @@ def _speech(lang: str) -> frozenset[str]:
     return frozenset(_SPEECH.get(base_lang(lang), "").split())
 
 
-def _speaker_words(words: list[str], lang: str, whole: bool) -> int:
+def _speaker_words(words: Sequence[str], lang: str, whole: bool) -> int:
     """How many of a clause's leading words say who speaks (up to MAX_SPEAKER content words name
     the speaker). A clause that is only a speaker and a speech word is all attribution, unless it
     is the `whole` sentence: ", fire chief Okafor said on Monday", ", said Dr. Okafor", ", according
@@ -313,8 +313,9 @@ class Sentence:
     question: bool = False  # it asks rather than states ("Can Titanfall raise Xbox One sales?")
 
 
-def _clauses(text: str) -> list[list[str]]:
-    return [found for found in (tokens(clause) for clause in _CLAUSE.split(text)) if found]
+@lru_cache(maxsize=4096)  # asked by `details_of` and `sentence` of the same text in turn
+def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(found) for found in (tokens(clause) for clause in _CLAUSE.split(text)) if found)
 
 
 @lru_cache(maxsize=100_000)
@@ -406,31 +407,54 @@ def _carried(a: Sentence, b: Sentence, term: str) -> float:
     return NEAR_MATCH if len(term) >= PREFIX and term[:PREFIX] in b.prefixes else 0.0
 
 
+def _lacking(a: Sentence, b: Sentence) -> tuple[float, dict[str, float]]:
+    """The weight of `a` that `b` does not carry, and how much `b` carries of each of `a`'s terms
+    it lacks word for word (0, or NEAR_MATCH, or 1 for a figure within rounding). `_carried` with
+    the exact match already known false, inlined: the decision runs on hundreds of thousands of
+    pairs in a big story. A list in the sentence's own order: summed over a set of strings, the
+    weight would depend on the process's string hashing and could tip a threshold between a clean
+    and a warm build."""
+    weights, other, prefixes = a.weights, b.weights, b.prefixes
+    lost = 0.0
+    partly: dict[str, float] = {}
+    for term in weights:
+        if term in other:
+            continue
+        if term[0] == "#":
+            value = float(term[1:])
+            carried = 1.0 if any(same_figure(value, x) for x in b.figures) else 0.0
+        else:
+            carried = NEAR_MATCH if len(term) >= PREFIX and term[:PREFIX] in prefixes else 0.0
+        partly[term] = carried
+        lost += weights[term] * (1.0 - carried)
+    return lost, partly
+
+
+def _share(a: Sentence, b: Sentence) -> float:
+    """The share of `a`'s weight that `b` carries."""
+    if not a.total:
+        return 0.0
+    return 1.0 - _lacking(a, b)[0] / a.total
+
+
 def _compare(a: Sentence, b: Sentence) -> tuple[float, int]:
     """The share of `a`'s weight that `b` carries, and the longest run of `a`'s content terms that
-    `b` lacks (a clause `b` does not have). Exact matches are a dict lookup; only the rest is
-    looked at for near matches (the decision runs on hundreds of thousands of pairs in a big
-    story)."""
-    weights = a.weights
+    `b` lacks (a clause `b` does not have)."""
     total = a.total
     if not total:
         return 0.0, 0
-    # a list in the sentence's own order: summed over a set of strings, the share would depend on
-    # the process's string hashing and could tip a threshold between a clean and a warm build
-    other = b.weights
-    missing = [term for term in weights if term not in other]
-    if not missing:
+    lost, partly = _lacking(a, b)
+    if not partly:
         return 1.0, 0
-    carried = {term: _carried(a, b, term) for term in missing}
-    share = 1.0 - sum(weights[t] * (1.0 - carried[t]) for t in missing) / total
     longest = run = 0
-    for term in a.order:
-        if carried.get(term, 1.0):
-            run = 0
-        else:
-            run += 1
-            longest = max(longest, run)
-    return share, longest
+    if 0.0 in partly.values():
+        for term in a.order:
+            if partly.get(term, 1.0):
+                run = 0
+            else:
+                run += 1
+                longest = max(longest, run)
+    return 1.0 - lost / total, longest
 
 
 def _figures_conflict(a: Sentence, b: Sentence) -> bool:
@@ -543,4 +567,4 @@ def details_in(line: Sentence, other: Sentence) -> bool:
 def overlap(a: Sentence, b: Sentence) -> float:
     """The larger share of one sentence's content the other carries: how much they may have in
     common (what `same_fact` takes the smaller of)."""
-    return max(_compare(a, b)[0], _compare(b, a)[0])
+    return max(_share(a, b), _share(b, a))
