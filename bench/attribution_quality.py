@@ -178,8 +178,9 @@ def sample_golds() -> tuple[list[GoldStory], list[str]]:
     from sitegen.build import load_stage
     from sitegen.config import load_config
     from sitegen.diagnostics import Report
+    from sitegen.memo import Memo
 
-    articles, _, _ = load_stage(REPO, load_config(REPO), Report(), use_cache=False)
+    articles, _, _ = load_stage(REPO, load_config(REPO), Report(), Memo(None))
     by_id = {a.id: a for a in articles}
     story_of: dict[str, str] = json.loads(SAMPLE_STORIES.read_text(encoding="utf-8"))
     members: dict[str, list[Article]] = defaultdict(list)

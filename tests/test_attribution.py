@@ -18,6 +18,7 @@ from conftest import REPO, quiet_build, read_stories
 from sitegen.build import load_stage
 from sitegen.config import load_config
 from sitegen.diagnostics import Report
+from sitegen.memo import Memo
 from sitegen.model import Article
 from sitegen.summarize import clean_line, merge_summary, summary_worthy
 
@@ -151,7 +152,7 @@ def test_chips_and_only_here_against_the_sample_gold() -> None:
     credited outlet has a sentence stating every claim of the line's sentence; "only here" when no
     other outlet states any of its claims. Figures measured: chips 22 of 22 true, recall 0.60;
     "only here" 69 of 70 (bench/attribution_quality.py)."""
-    articles, _, _ = load_stage(REPO, load_config(REPO), Report(), use_cache=False)
+    articles, _, _ = load_stage(REPO, load_config(REPO), Report(), Memo(None))
     by_id = {a.id: a for a in articles}
     stories = json.loads((REPO / "tests" / "sample_archive_gold.json").read_text("utf-8"))
     gold = json.loads((REPO / "tests" / "sample_alignment_gold.json").read_text("utf-8"))["stories"]
