@@ -480,7 +480,8 @@ def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str],
         # all `story_context` reads: the story and its articles stand in by their digests
         inputs=(
             story,
-            tuple(articles),  # a list here, a tuple in the workers: one pickle for both
+            # a story's digest covers its articles; a list here, a tuple in the workers
+            () if story.digest else tuple(articles),
             [slugs[name] for name in story.sources],
             [links[r] for r in story.related if r in links],
         ),

@@ -12,7 +12,6 @@ from sitegen.memo import Store, fingerprint
 from sitegen.model import Archive, Article, Story, Summary
 from sitegen.pool import map_chunks
 from sitegen.progress import Advance
-from sitegen.summarize import merge_summary, representative_title
 
 PARALLEL_MIN = 300  # stories to summarize before the worker pool pays for itself
 CHUNK = 50
@@ -96,11 +95,13 @@ def plan_stories(
 def _title(members: Sequence[Article], key: str, store: Store | None) -> str:
     """The story's headline, kept beside its summary: it depends on no more than the summary's
     key does, and working it out again for every story costs a warm build ~0.4 s."""
-    if store is None:
-        return representative_title(members)
-    title = store.get("title|" + key)
+    title = store.get("title|" + key) if store is not None else None
     if not isinstance(title, str):
+        from sitegen.summarize import representative_title  # with scipy: loaded only when needed
+
         title = representative_title(members)
+        if store is None:
+            return title
         store.put("title|" + key, title)
     return title
 
@@ -138,4 +139,6 @@ def summarize_all(plan: StoryPlan, advance: Advance | None = None) -> list[Summa
 
 
 def _summarize_chunk(chunk: list[tuple[tuple[Article, ...], int]]) -> list[Summary]:
+    from sitegen.summarize import merge_summary
+
     return [merge_summary(members, max_words) for members, max_words in chunk]

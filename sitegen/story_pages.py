@@ -22,7 +22,6 @@ from sitegen.pool import map_chunks, workers
 from sitegen.progress import Advance
 from sitegen.render import environment, render_page
 from sitegen.stories import Draft, StoryPlan
-from sitegen.summarize import merge_summary
 from sitegen.write import Output, make_folder, safe_target, write_new
 
 PARALLEL_MIN = 300  # new summaries before the pool pays for itself (as for summaries alone)
@@ -95,6 +94,8 @@ def _run_chunk(chunk: list[tuple[_Site, _Task]]) -> list[_Done]:
 
 
 def _run(site: _Site, task: _Task) -> _Done:
+    from sitegen.summarize import merge_summary  # scipy: loaded where summaries are made
+
     env = environment(site.site_dir, site.config, site.salt, site.fingerprints)
     draft = task.draft
     summary = merge_summary(draft.members, site.config.summary.max_words)
