@@ -208,6 +208,7 @@ class Watcher:
         self.stopped = threading.Event()
         self.search_due: float | None = None
         self.search_wake = threading.Event()
+        self.after_rebuild: Callable[[], None] = lambda: None  # watches folders that appeared
 
     def record(self, *paths: str) -> None:
         with self.lock:
@@ -215,10 +216,14 @@ class Watcher:
             self.last_event = time.monotonic()
         self.wake.set()
 
-    def folders(self) -> list[Path]:
-        site = self.site.site_dir
-        candidates = [site, theme_dir(site, self.site.config)]
-        return [f for f in candidates if f.is_dir()]
+    def folders(self) -> list[tuple[Path, bool]]:
+        """What to watch, each with whether to watch below it: the site's own folder alone (for
+        `sitegen.toml`, and the input folders appearing), and each input folder whole. Never the
+        output, staging or cache folders: at 10,000 articles a build writes thousands of files
+        there, and the events overflowed the kernel's queue (the edit that mattered was lost)."""
+        site, config = self.site.site_dir, self.site.config
+        inputs = [site / config.content_dir, site / "templates", site / "static", theme_dir(site, config)]
+        return [(site, False), *((f, True) for f in inputs if f.is_dir())]
 
     def rebuild_loop(self) -> None:
         while not self.stopped.is_set():
@@ -243,6 +248,7 @@ class Watcher:
                 rebuild = Rebuild(self.site.number, change, 0.0, 0, failure)
             self.hub.publish(rebuild)
             self.site.finish()
+            self.after_rebuild()
             self.log(
                 f"rebuilt ({change}): {rebuild.pages_written} files in {rebuild.seconds * 1000:.0f} ms"
                 + "".join(f"\n  {p}" for p in rebuild.problems)
@@ -318,8 +324,18 @@ def serve(
                     return
                 watcher.record(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
 
-        for folder in watcher.folders():
-            observer.schedule(Events(), str(folder), recursive=True)
+        watched: set[Path] = set()
+
+        def watch() -> None:
+            """Watch every input folder there is now (one made after the start is taken up
+            at the rebuild its appearance causes)."""
+            for folder, below in watcher.folders():
+                if folder.resolve() not in watched:
+                    watched.add(folder.resolve())
+                    observer.schedule(Events(), str(folder), recursive=below)
+
+        watch()
+        watcher.after_rebuild = watch
         observer.start()
         threading.Thread(target=watcher.rebuild_loop, name="sitegen-rebuild", daemon=True).start()
         if search:
