@@ -578,31 +578,24 @@ def paired_ratios(results: Results, peer: str = "hugo") -> list[float]:
 
 def judge(results: Results) -> list[tuple[str, bool]]:
     sitegen, hugo, warm = results.median("sitegen"), results.median("hugo"), results.median("sitegen warm")
-    ratios = paired_ratios(results)
     verdicts: list[tuple[str, bool]] = []
-    if sitegen is not None and hugo is not None and ratios:
-        ratio = statistics.median(ratios)
-        verdicts.append(
-            (
-                f"clean build: sitegen {sitegen:.2f} s vs Hugo {hugo:.2f} s "
-                f"(ratio {ratio:.2f}, median of {len(ratios)} paired, target <= {CLEAN_RATIO_TARGET})",
-                ratio <= CLEAN_RATIO_TARGET,
+    # (row, name, target, judged even when the peer was not run)
+    for row, name, target, always in (
+        ("hugo", "Hugo", CLEAN_RATIO_TARGET, True),
+        ("mkdocs", "MkDocs", MKDOCS_RATIO_TARGET, False),
+    ):
+        peer, ratios = results.median(row), paired_ratios(results, row)
+        if sitegen is not None and peer is not None and ratios:
+            ratio = statistics.median(ratios)
+            verdicts.append(
+                (
+                    f"clean build: sitegen {sitegen:.2f} s vs {name} {peer:.2f} s "
+                    f"(ratio {ratio:.2f}, median of {len(ratios)} paired, target <= {target})",
+                    ratio <= target,
+                )
             )
-        )
-    else:
-        verdicts.append(("clean build: cannot be judged without successful sitegen and Hugo builds", False))
-    mkdocs, against_mkdocs = results.median("mkdocs"), paired_ratios(results, "mkdocs")
-    if sitegen is not None and mkdocs is not None and against_mkdocs:
-        ratio = statistics.median(against_mkdocs)
-        verdicts.append(
-            (
-                f"clean build: sitegen {sitegen:.2f} s vs MkDocs {mkdocs:.2f} s "
-                f"(ratio {ratio:.2f}, median of {len(against_mkdocs)} paired, target <= {MKDOCS_RATIO_TARGET})",
-                ratio <= MKDOCS_RATIO_TARGET,
-            )
-        )
-    elif "mkdocs" in results.runs:
-        verdicts.append(("clean build: cannot be judged without successful sitegen and MkDocs builds", False))
+        elif always or row in results.runs:
+            verdicts.append((f"clean build: cannot be judged without successful sitegen and {name} builds", False))
     if warm is not None and hugo is not None:
         limit = WARM_SHARE_TARGET * hugo
         verdicts.append(

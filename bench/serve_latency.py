@@ -11,7 +11,8 @@ rebuild, as when an editor saves, reads, and saves again.
     .venv/bin/python bench/serve_latency.py --articles 5000 --edits 5
     .venv/bin/python bench/serve_latency.py --search         # with the Pagefind refresh running
 
-Target: median <= 1 s at 1,000 articles. Exit code 0 when met.
+Targets: median <= 1 s at 1,000 articles (issue 5), <= 0.5 s at 10,000 (issue 18, `--articles 10000`).
+Exit code 0 when the target for the size run is met.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the browser and flags the tests use, in one place
 
-TARGET_SECONDS = 1.0
+TARGET_SECONDS = {1_000: 1.0, 10_000: 0.5}  # by archive size; sizes between take the smaller's
 PAUSE = 1.5  # seconds between edits: the page has reloaded and the editor reads
 
 
@@ -111,8 +112,9 @@ def main() -> int:
     print("edit → open tab: " + ", ".join(f"{t * 1000:.0f}" for t in times) + " ms")
     print(f"median {median * 1000:.0f} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
     print("server's own rebuild times: " + ", ".join(line.split(" in ")[-1] for line in rebuilds[-args.edits :]))
-    met = median <= TARGET_SECONDS
-    print(f"article edit reaches the open tab in <= {TARGET_SECONDS:.0f} s (median): {'met' if met else 'NOT met'}")
+    target = min((t for n, t in TARGET_SECONDS.items() if n <= args.articles), default=TARGET_SECONDS[1_000])
+    met = median <= target
+    print(f"article edit reaches the open tab in <= {target} s (median): {'met' if met else 'NOT met'}")
     return 0 if met else 1
 
 
