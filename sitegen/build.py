@@ -105,6 +105,8 @@ def build(
             summaries = memo.table("summaries", f"summary|{config.summary.max_words}", report)
             salt = template_salt(site_dir, config)
             rendered = memo.table("pages", salt, report)  # each page's fingerprint, as in the output
+            if out.in_place:
+                rendered.writing()  # until it is saved, its copy on disk is not to be trusted
             plan = plan_stories(articles, clustering, config.summary, summaries)
             done: set[str] = set()  # story pages the workers wrote
             if story_pages.worth_it(plan):

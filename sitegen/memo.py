@@ -35,6 +35,7 @@ from sitegen.diagnostics import Report
 from sitegen.model import Article, Story
 
 CACHE_DIR = ".sitegen-cache"
+WRITING = ".writing"  # in a table's folder while the output it describes is being changed in place
 
 
 class Store(Protocol):
@@ -75,6 +76,7 @@ class Table:
         self._loaded: set[int] = set()  # shards read from disk, each still as saved
         self.hits = 0
         self.used = False  # asked for by the current round (see Memo.begin)
+        self._writing = False  # WRITING is in the folder
 
     @classmethod
     def open(cls, site_dir: Path, fingerprint: str, enabled: bool, report: Report, name: str = "parse") -> Table:
@@ -87,6 +89,10 @@ class Table:
         if legacy.is_file():
             legacy.unlink(missing_ok=True)
         if not folder.is_dir():
+            return cache
+        if (folder / WRITING).exists():
+            report.note(f"{CACHE_DIR}/{name}", "left by a preview stopped while it wrote; made again")
+            cache._writing = True
             return cache
         corrupt: set[str] = set()
         stale = False
@@ -127,6 +133,15 @@ class Table:
             self.hits += count
             self._new[key] = value
         return value
+
+    def writing(self) -> None:
+        """The output this table describes is about to change in place (`sitegen serve`): until
+        the table is saved again, its copy on disk no longer describes the output, and a build
+        that finds it so (a preview killed in between) must not trust it."""
+        if self.path is not None and not self._writing:
+            self.path.mkdir(parents=True, exist_ok=True)
+            (self.path / WRITING).touch()
+            self._writing = True
 
     def retain(self) -> None:
         """Keep every entry the last build left, used or not: a result reused whole stands for
@@ -169,6 +184,9 @@ class Table:
             if changed[shard] or old[shard] != new[shard].keys():
                 self._write(self.path / f"{shard:02d}.pickle", new[shard])
                 self._loaded.add(shard)
+        if self._writing:
+            (self.path / WRITING).unlink(missing_ok=True)
+            self._writing = False
 
     def _write(self, path: Path, entries: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".shard-")

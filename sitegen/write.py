@@ -98,6 +98,7 @@ class Output(Protocol):
     build), or the output folder itself, file by file (`LiveOutput`, a preview's rebuilds)."""
 
     root: Path  # the folder files are written into
+    in_place: bool  # whether files are written into the served folder itself
     files_written: int
     produced: set[str]
 
@@ -113,6 +114,8 @@ class Output(Protocol):
 
 class StagingOutput:
     """Writes files under the staging folder; refuses any path that would leave it."""
+
+    in_place = False
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
@@ -265,6 +268,7 @@ class LiveOutput:
     page); files it never made (Pagefind's index) are left alone."""
 
     kept = False
+    in_place = True
 
     def __init__(self, output_dir: Path, previous: Iterable[str]) -> None:
         self.root = output_dir

@@ -368,6 +368,31 @@ def test_build_cache_rewrites_only_changed_shards_and_discards_a_corrupt_one(tmp
     assert public_files(site) == clean
 
 
+def test_a_preview_stopped_mid_rebuild_leaves_no_page_a_later_build_trusts(tmp_path: Path) -> None:
+    """`sitegen serve` writes pages in place and saves what they are made of after the reload.
+    Stopped in between, the saved record describes pages no longer there: had the next build
+    trusted it, undoing the edit would have kept the edited page."""
+    from sitegen.live import Change, LiveSite
+
+    site = tmp_path / "sample"
+    shutil.copytree(REPO / "content", site / "content")
+    live = LiveSite(site, log=lambda _: None)
+    live.rebuild(Change.CONFIG)
+    live.finish()
+    edited = next((site / "content").rglob("*.md"))
+    original = edited.read_text("utf-8")
+    edited.write_text(original + "\nA sentence the preview showed and the desk withdrew.\n", "utf-8")
+    assert live.rebuild(Change.ARTICLE).pages_written > 0  # written in place; no finish(): stopped here
+    assert any(b"the desk withdrew" in data for data in public_files(site).values())
+    edited.write_text(original, "utf-8")
+    result = quiet_build(site, search=False)
+    assert any(d.path == ".sitegen-cache/pages" and d.level == "note" for d in result.report.diagnostics)
+    warm = public_files(site)
+    quiet_build(site, search=False, use_cache=False)
+    assert warm == public_files(site)
+    assert not any(b"the desk withdrew" in data for data in warm.values())
+
+
 def test_a_cache_shard_from_another_version_is_a_note_not_a_warning(tmp_path: Path) -> None:
     """After an upgrade the cache may name classes that moved: that is expected, not damage."""
     site = tmp_path / "seeds"
