@@ -102,63 +102,19 @@ def build(
     out = output if output is not None else StagingOutput(output_dir)
     try:
         with stage("summarize") as note:
-            summaries = memo.table("summaries", f"summary|{config.summary.max_words}", report)
-            salt = template_salt(site_dir, config)
-            rendered = memo.table("pages", salt, report)  # each page's fingerprint, as in the output
-            if out.in_place:
-                rendered.writing()  # until it is saved, its copy on disk is not to be trusted
-            plan = plan_stories(articles, clustering, config.summary, summaries)
-            done: set[str] = set()  # story pages the workers wrote
-            if story_pages.worth_it(plan):
-                slugs = source_slugs(articles)
-                links = story_links(plan.drafts, slugs)
-                site = (site_dir, config, salt)
-                advance = progress("summarize", len(plan.todo))
-                made, handled = story_pages.summarize_and_render(
-                    plan, links, slugs, out, site, memo.enabled, report, advance
-                )
-                done = set(handled)
-                for path, page_print in handled.items():
-                    if page_print:
-                        rendered.put(path, page_print)
-            else:
-                made = summarize_all(plan, progress("summarize", len(plan.todo)) if plan.todo else None)
-            archive = finish_archive(plan, clustering, made, summaries)
-            note.append(f"{len(archive.stories)} summaries ({len(plan.found)} cached)")
+            made = summarize_stage(site_dir, config, articles, clustering, memo, out, report, progress)
+            archive, written, cached = made
+            note.append(f"{len(archive.stories)} summaries ({cached} cached)")
         result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
         with stage("render") as note:
-            out.copy_tree(theme_dir(site_dir, config) / "static")
-            out.copy_tree(site_dir / "static")
-            # one page at a time, written as it is rendered: no site is ever held in memory whole
-            env = environment(site_dir, config, salt, cached=memo.enabled)
-            advance = progress("render", None)
-            unchanged = 0
-            for page in plan_pages(archive, config, skip=done, views=story_views(archive)):
-                advance(1)
-                page_print = page.fingerprint() if memo.enabled else ""  # no cache: nothing to compare
-                if page_print and rendered.get(page.path) == page_print and out.carry(page.path):
-                    rendered.put(page.path, page_print)  # same template, same context: same page
-                    unchanged += 1
-                    continue
-                html = render_page(env, page, site_dir, report)
-                if html is not None:
-                    out.write_text(page.path, html)
-                    if page_print:
-                        rendered.put(page.path, page_print)
-            note.append(f"{unchanged} unchanged,")
-            entries = memo.table("json", salt, report)  # stories.json, a story each
-            for rel, parts in data_files(archive, config, entries).items():
-                out.write_parts(rel, parts)
+            unchanged = render_stage(site_dir, config, archive, written, memo, out, report, progress)
             result.pages_written = out.files_written
-            note.append(f"{out.files_written} files")
+            note.append(f"{unchanged} unchanged, {out.files_written} files")
         if search:
             with stage("search") as note:
-                try:
-                    out.clear_folder("pagefind")
-                    result.search_pages = index_site(out.root).pages
+                result.search_pages = search_stage(out, report)
+                if result.search_pages is not None:
                     note.append(f"{result.search_pages} pages indexed")
-                except SearchIndexError as exc:
-                    report.error("pagefind", str(exc))
         result.files = set(out.produced)
         out.commit(keep=("pagefind",) if result.search_pages is not None else ())
         if owned:
@@ -170,6 +126,99 @@ def build(
     finally:
         gc.unfreeze()  # `sitegen serve` builds again in this process: let this build's objects go
     return result
+
+
+def summarize_stage(
+    site_dir: Path,
+    config: SiteConfig,
+    articles: list[Article],
+    clustering: Clustering,
+    memo: Memo,
+    out: Output,
+    report: Report,
+    progress: Progress = no_progress,
+) -> tuple[Archive, set[str], int]:
+    """The archive: every story with its summary, through the memo's summaries table; with the
+    story pages already written and how many summaries the memo had. A clean build of many stories
+    has each pool worker summarize a story and render its page in one go (`story_pages`)."""
+    summaries = memo.table("summaries", f"summary|{config.summary.max_words}", report)
+    plan = plan_stories(articles, clustering, config.summary, summaries)
+    written: set[str] = set()
+    if story_pages.worth_it(plan):
+        salt = template_salt(site_dir, config)
+        rendered = _pages_table(memo, salt, out, report)
+        slugs = source_slugs(articles)
+        links = story_links(plan.drafts, slugs)
+        advance = progress("summarize", len(plan.todo))
+        site = (site_dir, config, salt)
+        made, handled = story_pages.summarize_and_render(plan, links, slugs, out, site, memo.enabled, report, advance)
+        written = set(handled)
+        for path, page_print in handled.items():
+            if page_print:
+                rendered.put(path, page_print)
+    else:
+        made = summarize_all(plan, progress("summarize", len(plan.todo)) if plan.todo else None)
+    return finish_archive(plan, clustering, made, summaries), written, len(plan.found)
+
+
+def render_stage(
+    site_dir: Path,
+    config: SiteConfig,
+    archive: Archive,
+    written: set[str],
+    memo: Memo,
+    out: Output,
+    report: Report,
+    progress: Progress = no_progress,
+) -> int:
+    """Every page but those `written` already, the static files and the data files, into `out`;
+    a page whose key the memo's pages table holds is carried over, not rendered. One page at a
+    time, written as it is rendered: no site is ever held in memory whole. Returns how many
+    pages were carried over."""
+    out.copy_tree(theme_dir(site_dir, config) / "static")
+    out.copy_tree(site_dir / "static")
+    salt = template_salt(site_dir, config)
+    rendered = _pages_table(memo, salt, out, report)
+    env = environment(site_dir, config, salt, cached=memo.enabled)
+    advance = progress("render", None)
+    unchanged = 0
+    for page in plan_pages(archive, config, skip=written, views=story_views(archive)):
+        advance(1)
+        page_print = page.fingerprint() if memo.enabled else ""  # no cache: nothing to compare
+        if page_print and rendered.get(page.path) == page_print and out.carry(page.path):
+            rendered.put(page.path, page_print)  # same template, same context: same page
+            unchanged += 1
+            continue
+        html = render_page(env, page, site_dir, report)
+        if html is not None:
+            out.write_text(page.path, html)
+            if page_print:
+                rendered.put(page.path, page_print)
+    entries = memo.table("json", salt, report)  # stories.json, a story each
+    for rel, parts in data_files(archive, config, entries).items():
+        out.write_parts(rel, parts)
+    return unchanged
+
+
+def _pages_table(memo: Memo, salt: str, out: Output, report: Report) -> Table:
+    """Each page's key, as the page in the output was made: under `salt`, the settings and every
+    template. Marked while pages are written in place (`sitegen serve`): until the table is
+    saved, its copy on disk is not to be trusted."""
+    rendered = memo.table("pages", salt, report)
+    if out.in_place:
+        rendered.writing()
+    return rendered
+
+
+def search_stage(out: Output, report: Report) -> int | None:
+    """Pagefind over the output; the number of pages it indexed, or None (and an error) when it
+    failed."""
+    try:
+        out.clear_folder("pagefind")
+        return index_site(out.root).pages
+    except SearchIndexError as exc:
+        report.error("pagefind", str(exc))
+        return None
 
 
 def load_stage(
