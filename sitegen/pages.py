@@ -165,9 +165,9 @@ def _row_stand_in(row: SourceRow) -> tuple[Any, ...] | None:
 
 STAND_INS[StoryView] = _view_stand_in
 STAND_INS[SourceRow] = _row_stand_in
-# named tuples pickle through Python code of their own; as plain tuples they cost one call
+# named tuples pickle through Python code of their own; as their name and fields, one call
 for _named in (SourceLink, StoryLink, TagLink, SummaryLine, MarkedSentence):
-    STAND_INS[_named] = tuple
+    STAND_INS[_named] = lambda value: (type(value).__name__, *value)
 
 
 def story_tags(articles: Iterable[Article]) -> list[TagLink]:
