@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import resource
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -101,13 +100,14 @@ def build(
     output_dir = site_dir / config.output_dir
     out = output if output is not None else StagingOutput(output_dir)
     try:
+        salt = template_salt(site_dir, config)  # what every page depends on besides its inputs
         with stage("summarize") as note:
-            made = summarize_stage(site_dir, config, articles, clustering, memo, out, report, progress)
+            made = summarize_stage(site_dir, config, salt, articles, clustering, memo, out, report, progress)
             archive, written, cached = made
             note.append(f"{len(archive.stories)} summaries ({cached} cached)")
         result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
         with stage("render") as note:
-            unchanged = render_stage(site_dir, config, archive, written, memo, out, report, progress)
+            unchanged = render_stage(site_dir, config, salt, archive, written, memo, out, report, progress)
             result.pages_written = out.files_written
             note.append(f"{unchanged} unchanged, {out.files_written} files")
         if search:
@@ -131,6 +131,7 @@ def build(
 def summarize_stage(
     site_dir: Path,
     config: SiteConfig,
+    salt: str,
     articles: list[Article],
     clustering: Clustering,
     memo: Memo,
@@ -138,14 +139,14 @@ def summarize_stage(
     report: Report,
     progress: Progress = no_progress,
 ) -> tuple[Archive, set[str], int]:
-    """The archive: every story with its summary, through the memo's summaries table; with the
+    """The archive: every story with its summary, through the memo's summaries table (`salt`:
+    the settings and templates, for the pages the pool renders); with the
     story pages already written and how many summaries the memo had. A clean build of many stories
     has each pool worker summarize a story and render its page in one go (`story_pages`)."""
     summaries = memo.table("summaries", f"summary|{config.summary.max_words}", report)
     plan = plan_stories(articles, clustering, config.summary, summaries)
     written: set[str] = set()
     if story_pages.worth_it(plan):
-        salt = template_salt(site_dir, config)
         rendered = _pages_table(memo, salt, out, report)
         slugs = source_slugs(articles)
         links = story_links(plan.drafts, slugs)
@@ -164,6 +165,7 @@ def summarize_stage(
 def render_stage(
     site_dir: Path,
     config: SiteConfig,
+    salt: str,
     archive: Archive,
     written: set[str],
     memo: Memo,
@@ -172,12 +174,11 @@ def render_stage(
     progress: Progress = no_progress,
 ) -> int:
     """Every page but those `written` already, the static files and the data files, into `out`;
-    a page whose key the memo's pages table holds is carried over, not rendered. One page at a
+    a page whose key the memo's pages table (under `salt`) holds is carried over, not rendered. One page at a
     time, written as it is rendered: no site is ever held in memory whole. Returns how many
     pages were carried over."""
     out.copy_tree(theme_dir(site_dir, config) / "static")
     out.copy_tree(site_dir / "static")
-    salt = template_salt(site_dir, config)
     rendered = _pages_table(memo, salt, out, report)
     env = environment(site_dir, config, salt, cached=memo.enabled)
     advance = progress("render", None)
@@ -308,5 +309,6 @@ def parse_salt(config: SiteConfig) -> str:
     """The settings a parse (and the terms made with it) depends on."""
     cluster = config.cluster
     meaning = cluster.semantic > 0 and semantic.available()  # whether short texts carry a meaning vector
-    settings = (config.language, config.max_file_bytes, cluster.lead_sentences, cluster.title_weight, meaning)
-    return hashlib.sha1(repr(settings).encode()).hexdigest()
+    return fingerprint(
+        "parse", config.language, config.max_file_bytes, cluster.lead_sentences, cluster.title_weight, meaning
+    )

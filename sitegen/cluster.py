@@ -23,13 +23,13 @@ registry give the same stories.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sitegen import semantic
 from sitegen.config import ClusterConfig
 from sitegen.features import ArticleTerms
 from sitegen.memo import fingerprint
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 PIECE_LIMIT = 1500  # larger linkage inputs are cut along their weakest edges first
 PIECE_STEP = 0.02  # how much stricter each cut's edge threshold is than the last
-SHORT_TEXT_TERMS = 60.0
+SHORT_TEXT_TERMS = float(semantic.SHORT_TEXT_TERMS)  # one bound for "short" here and for meaning vectors
 SHORT_TEXT_FLOOR = 0.6
 RELATED_LIMIT = 5
 CENTROID_TERMS = 40
@@ -261,21 +261,6 @@ def _enforce_pins(groups: list[list[int]], pins: Sequence[str | None], matrix: s
     return free + [sorted(members) for _, members in sorted(by_pin.items())]
 
 
-class _Lazy(Sequence[str]):
-    """A sequence whose items are made on first use."""
-
-    def __init__(self, size: int, make: Callable[[int], str]) -> None:
-        self._size, self._make = size, make
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        if not 0 <= index < self._size:
-            raise IndexError(index)
-        return self._make(index)
-
-
 def _sort_key(article: Article) -> tuple[bool, float, str]:
     return (article.date is None, article.date.timestamp() if article.date else 0.0, article.id)
 
@@ -370,18 +355,16 @@ def cluster_stories(
     members = [sorted((ordered[i] for i in g), key=_sort_key) for g in groups]
     group_pins = [next((pin_of[i] for i in g if pin_of[i]), None) for g in groups]
 
-    @cache
     def default_id(index: int) -> str:
-        """A story's id when it has no pin and no ancestor: named by the headline its page shows
-        (the one closest to the others), as first published. Worked out only for those: a story
+        """A story's pin, else its id when it has no ancestor: named by the headline its page
+        shows (the one closest to the others), as first published. Asked only of those: a story
         the registry knows keeps its id, and choosing a headline costs ~1 ms a story."""
         arts = members[index]
         return group_pins[index] or default_story_id(representative_title(arts), arts[0].id)
 
-    defaults = _Lazy(len(groups), default_id)
     article_groups = [tuple(a.id for a in arts) for arts in members]
     pinned = [pin is not None for pin in group_pins]
-    ids, redirects = assign_ids(article_groups, defaults, pinned, previous or StoryRegistry())
+    ids, redirects = assign_ids(article_groups, default_id, pinned, previous or StoryRegistry())
     related = related_stories(matrix, days, groups, ids, config)
     for family in families:  # a story cut by a pause is related to its other parts first
         for child in family:

@@ -66,25 +66,24 @@ def code_fingerprint() -> str:
 class Table:
     """One stage's results by key; keeps, when saved, only the entries the current build used."""
 
-    def __init__(self, path: Path | None, fingerprint: str, keep: bool = True) -> None:
+    def __init__(self, path: Path | None, salt: str, keep: bool = True) -> None:
         self.path = path
-        self.salt = fingerprint
+        self.salt = salt  # the settings its entries depend on
         self.keep = keep  # False: nothing kept (a build without cache: entries would only cost memory)
-        self.stamp = (_FORMAT, __version__, code_fingerprint(), fingerprint)
+        self.stamp = (_FORMAT, __version__, code_fingerprint(), salt)
         self._old: dict[str, Any] = {}
         self._new: dict[str, Any] = {}
         self._loaded: set[int] = set()  # shards read from disk, each still as saved
         self.hits = 0
         self.used = False  # asked for by the current round (see Memo.begin)
         self._writing = False  # WRITING is in the folder
+        self._changed = True  # since it was read or saved: saving again would write nothing
 
     @classmethod
-    def open(cls, site_dir: Path, fingerprint: str, enabled: bool, report: Report, name: str = "parse") -> Table:
-        """The table in `.sitegen-cache/<name>/`; `fingerprint`: the settings its entries depend on."""
+    def open(cls, site_dir: Path, name: str, salt: str, report: Report) -> Table:
+        """The table in `.sitegen-cache/<name>/`; `salt`: the settings its entries depend on."""
         folder = site_dir / CACHE_DIR / name
-        cache = cls(folder if enabled else None, fingerprint)
-        if cache.path is None:
-            return cache
+        cache = cls(folder, salt)
         legacy = folder.with_suffix(".pickle")  # one file per cache, before shards
         if legacy.is_file():
             legacy.unlink(missing_ok=True)
@@ -132,6 +131,7 @@ class Table:
         if value is not None:
             self.hits += count
             self._new[key] = value
+            self._changed = True
         return value
 
     def writing(self) -> None:
@@ -142,11 +142,13 @@ class Table:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.path / WRITING).touch()
             self._writing = True
+            self._changed = True  # the mark goes only with a save
 
     def retain(self) -> None:
         """Keep every entry the last build left, used or not: a result reused whole stands for
         the entries it was made from (a reused clustering for its linkage pieces)."""
         self._new = {**self._old, **self._new}
+        self._changed = True
 
     def previous(self) -> Iterator[Any]:
         """Every entry the last build left, used or not by this one."""
@@ -155,17 +157,20 @@ class Table:
     def put(self, key: str, value: Any) -> None:
         if self.keep:
             self._new[key] = value
+            self._changed = True
 
     def next_round(self) -> None:
         """Keep what this round used for the next one, in memory (`sitegen serve`)."""
         self._old, self._new = self._new, {}
         self.hits = 0
+        self._changed = True
 
     def save(self) -> None:
         """Write the shards whose entries changed, each atomically, so a killed build never
         leaves a half-written shard behind."""
-        if self.path is None:
+        if self.path is None or not self._changed:
             return
+        self._changed = False
         old: list[set[str]] = [set() for _ in range(SHARDS)]
         new: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for key in self._old:
@@ -224,7 +229,7 @@ class Memo:
             if self.site_dir is None:
                 table = Table(None, salt, keep=False)
             else:
-                table = Table.open(self.site_dir, salt, True, report, name)
+                table = Table.open(self.site_dir, name, salt, report)
             self._tables[name] = table
         table.used = True
         return table

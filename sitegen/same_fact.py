@@ -399,8 +399,12 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
 
 def _carried(a: Sentence, b: Sentence, term: str) -> float:
     """How much of `a`'s term `b` carries: 1, a near match (`NEAR_MATCH`) or 0."""
-    if term in b.weights:
-        return 1.0
+    return 1.0 if term in b.weights else _near(b, term)
+
+
+def _near(b: Sentence, term: str) -> float:
+    """How much `b` carries of a term it lacks word for word: a figure within rounding (1), a
+    word sharing its first PREFIX letters with one of `b`'s (NEAR_MATCH), or nothing."""
     if term[0] == "#":
         value = float(term[1:])
         return 1.0 if any(same_figure(value, other) for other in b.figures) else 0.0
@@ -408,25 +412,17 @@ def _carried(a: Sentence, b: Sentence, term: str) -> float:
 
 
 def _lacking(a: Sentence, b: Sentence) -> tuple[float, dict[str, float]]:
-    """The weight of `a` that `b` does not carry, and how much `b` carries of each of `a`'s terms
-    it lacks word for word (0, or NEAR_MATCH, or 1 for a figure within rounding). `_carried` with
-    the exact match already known false, inlined: the decision runs on hundreds of thousands of
-    pairs in a big story. A list in the sentence's own order: summed over a set of strings, the
-    weight would depend on the process's string hashing and could tip a threshold between a clean
-    and a warm build."""
-    weights, other, prefixes = a.weights, b.weights, b.prefixes
+    """The weight of `a` that `b` does not carry, and how much `b` carries (`_near`) of each of
+    `a`'s terms it lacks word for word. In the sentence's own order: summed over a set of
+    strings, the weight would depend on the process's string hashing and could tip a threshold
+    between a clean and a warm build."""
+    weights, other = a.weights, b.weights
     lost = 0.0
     partly: dict[str, float] = {}
     for term in weights:
-        if term in other:
-            continue
-        if term[0] == "#":
-            value = float(term[1:])
-            carried = 1.0 if any(same_figure(value, x) for x in b.figures) else 0.0
-        else:
-            carried = NEAR_MATCH if len(term) >= PREFIX and term[:PREFIX] in prefixes else 0.0
-        partly[term] = carried
-        lost += weights[term] * (1.0 - carried)
+        if term not in other:
+            carried = partly[term] = _near(b, term)
+            lost += weights[term] * (1.0 - carried)
     return lost, partly
 
 

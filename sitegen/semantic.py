@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 DIMENSIONS = 256
-SHORT_TEXT_TERMS = 60  # the same bound as the short-text boost of cluster.py
+SHORT_TEXT_TERMS = 60  # also where cluster.py's short-text boost ends
 FULL_WEIGHT_TERMS = 30  # texts this short take the whole `cluster.semantic` share; longer, less
 
 

@@ -124,14 +124,6 @@ def finish_archive(
     return Archive(articles=plan.articles, stories=stories, story_of=story_of, redirects=clustering.redirects)
 
 
-def build_archive(
-    articles: Sequence[Article], clustering: Clustering, config: SummaryConfig, store: Store | None = None
-) -> Archive:
-    """Stories with their summaries; many new summaries (a clean build) are made by the pool."""
-    plan = plan_stories(articles, clustering, config, store)
-    return finish_archive(plan, clustering, summarize_all(plan), store)
-
-
 def summarize_all(plan: StoryPlan, advance: Advance | None = None) -> list[Summary]:
     """The summaries of `plan.todo`, in order: in the worker pool when there are many."""
     jobs = [(plan.drafts[i].members, plan.max_words) for i in plan.todo]

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +74,7 @@ def default_story_id(title: str, anchor_id: str) -> str:
 
 def assign_ids(
     groups: Sequence[tuple[str, ...]],
-    defaults: Sequence[str],
+    default_id: Callable[[int], str],
     pinned: Sequence[bool],
     previous: StoryRegistry,
 ) -> tuple[list[str], dict[str, str]]:
@@ -82,9 +82,11 @@ def assign_ids(
 
     Pinned groups keep their pinned id. Otherwise the published story sharing the most
     articles with a group lends it its id (largest overlap first, so each old id goes to one
-    group); groups with no published ancestor take their default id, made unique.
+    group); groups with no published ancestor take their default id, made unique. `default_id`
+    gives a group's pinned or default id, and is asked only of the groups that need one (making
+    a default id means choosing the story's headline).
     """
-    ids: list[str | None] = [defaults[i] if pinned[i] else None for i in range(len(groups))]
+    ids: list[str | None] = [default_id(i) if pinned[i] else None for i in range(len(groups))]
     taken = {i for i in ids if i is not None}
     owner = {a: sid for sid, members in previous.stories.items() for a in members}
     overlaps: list[tuple[int, str, int]] = []
@@ -98,9 +100,10 @@ def assign_ids(
     reserved = taken | set(previous.stories) | set(previous.redirects)
     for index in range(len(groups)):
         if ids[index] is None:
-            candidate, n = defaults[index], 2
+            base = default_id(index)
+            candidate, n = base, 2
             while candidate in reserved:
-                candidate, n = f"{defaults[index]}-{n}", n + 1
+                candidate, n = f"{base}-{n}", n + 1
             ids[index] = candidate
             reserved.add(candidate)
     final = [i for i in ids if i is not None]

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import posixpath
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -59,10 +60,13 @@ def write_new(path: str | Path, data: bytes) -> None:
     """Write a file as a new inode, written aside and renamed over the old one: the old one may
     be a hard link to a page being served, or the page itself (`LiveOutput`), and a reader gets
     either the old file or the new one, never half of it."""
-    path = os.fspath(path)
+    _write_aside(os.fspath(path), lambda temporary: Path(temporary).write_bytes(data))
+
+
+def _write_aside(path: str, make: Callable[[str], object]) -> None:
+    """`make` the file under a temporary name beside `path`, then rename it over `path`."""
     temporary = f"{path}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as fh:
-        fh.write(data)
+    make(temporary)
     try:
         os.replace(temporary, path)
     except OSError:  # a folder (or anything else) in the way, left by an older site
@@ -267,7 +271,6 @@ class LiveOutput:
     change. `commit` removes what the last build made and this one did not (a deleted story's
     page); files it never made (Pagefind's index) are left alone."""
 
-    kept = False
     in_place = True
 
     def __init__(self, output_dir: Path, previous: Iterable[str]) -> None:
@@ -320,9 +323,7 @@ class LiveOutput:
                     same = False
                 path = self._path(rel, not same)
                 if not same:
-                    temporary = f"{path}.{os.getpid()}.tmp"
-                    shutil.copy2(from_path, temporary)
-                    os.replace(temporary, path)
+                    _write_aside(path, functools.partial(shutil.copy2, from_path))
 
     def clear_folder(self, rel: str) -> None:
         _clear(safe_target(self.root, rel))
@@ -342,14 +343,11 @@ class LiveOutput:
 
 
 def _write_parts(path: str, parts: Iterable[str]) -> None:
-    temporary = f"{path}.{os.getpid()}.tmp"
-    with open(temporary, "w", encoding="utf-8") as fh:
-        fh.writelines(parts)
-    try:
-        os.replace(temporary, path)
-    except OSError:
-        _clear(path)
-        os.replace(temporary, path)
+    def make(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8") as fh:
+            fh.writelines(parts)
+
+    _write_aside(path, make)
 
 
 def _listed(root: str) -> tuple[list[str], list[str]]:

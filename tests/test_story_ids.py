@@ -146,7 +146,7 @@ def test_related_events_are_linked_not_merged(tmp_path: Path) -> None:
 def test_assign_ids_keeps_the_larger_ancestor_and_redirects_the_other() -> None:
     previous = StoryRegistry({"big": ("a", "b", "c"), "small": ("d",), "gone": ("z",)}, {"older": "small"})
     ids, redirects = assign_ids(
-        [("a", "b", "c", "d", "e"), ("f",)], ["default-1", "default-2"], [False, False], previous
+        [("a", "b", "c", "d", "e"), ("f",)], ["default-1", "default-2"].__getitem__, [False, False], previous
     )
     assert ids == ["big", "default-2"]
     assert redirects == {"small": "big", "older": "big"}  # chains are followed; vanished stories dropped
@@ -154,7 +154,7 @@ def test_assign_ids_keeps_the_larger_ancestor_and_redirects_the_other() -> None:
 
 def test_assign_ids_never_reuses_a_retired_id() -> None:
     previous = StoryRegistry({"x": ("a",)}, {"y": "x"})
-    ids, _ = assign_ids([("b",), ("a",)], ["y", "x"], [False, False], previous)
+    ids, _ = assign_ids([("b",), ("a",)], ["y", "x"].__getitem__, [False, False], previous)
     assert ids == ["y-2", "x"]
 
 
