@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import resource
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from sitegen.features import ArticleTerms
 from sitegen.load import load_articles
 from sitegen.memo import Memo, Table, fingerprint
 from sitegen.model import Archive, Article
-from sitegen.pages import plan_pages, source_slugs, story_links, story_views
+from sitegen.pages import Page, plan_pages, source_slugs, story_links, story_views
 from sitegen.progress import Progress, no_progress
 from sitegen.render import environment, render_page, template_salt, theme_dir
 from sitegen.search import SearchIndexError, index_site
@@ -54,6 +54,9 @@ def build(
     progress: Progress = no_progress,
     memo: Memo | None = None,
     output: Output | None = None,
+    first: Collection[str] = (),
+    on_first: Callable[[set[str]], None] | None = None,
+    changed: Collection[Path] | None = None,
 ) -> BuildResult:
     """Build the site at `site_dir` into its output folder. Raises ConfigError on a bad config.
     `log` hears one line per stage; `progress` draws the long stages as they go.
@@ -62,7 +65,13 @@ def build(
     `use_cache` is off) under a hash of its inputs, and does only the work it finds no result
     for. A caller that passes a `memo` keeps it warm between builds and saves it itself
     (`sitegen serve`); `output` is where files go (by default a staging folder swapped in at the
-    end, so a failed or killed build leaves the old site)."""
+    end, so a failed or killed build leaves the old site).
+
+    `first` names pages (by output path) to render before all others when `output` writes in
+    place: the pages open in a browser (`sitegen serve`), which `on_first` hears are written
+    while the rest of the site is still being rendered. `changed` names every path changed
+    since the last build with this `memo` (a watcher's events), when the caller knows them: the
+    content folder is then not listed and stated again."""
     config = load_config(site_dir)
     require_site(site_dir, config)
     if base_url:
@@ -85,7 +94,7 @@ def build(
         log(f"{name:<10} {' '.join(note):<32} {timings[name]:7.2f} s   peak {peak:,.0f} MiB")
 
     with stage("load") as note:
-        articles, terms, cache_hits = load_stage(site_dir, config, report, memo, progress)
+        articles, terms, cache_hits = load_stage(site_dir, config, report, memo, progress, changed)
         note.append(f"{len(articles)} articles ({cache_hits} cached)")
     if owned:
         memo.save("parse")  # kept even if a later stage fails
@@ -107,7 +116,10 @@ def build(
             note.append(f"{len(archive.stories)} summaries ({cached} cached)")
         result = BuildResult(config, archive, report, output_dir, cache_hits=cache_hits, timings=timings)
         with stage("render") as note:
-            unchanged = render_stage(site_dir, config, salt, archive, written, memo, out, report, progress)
+            early = set(first) if out.in_place else set()
+            unchanged = render_stage(
+                site_dir, config, salt, archive, written, memo, out, report, progress, early, on_first
+            )
             result.pages_written = out.files_written
             note.append(f"{unchanged} unchanged, {out.files_written} files")
         if search:
@@ -172,29 +184,60 @@ def render_stage(
     out: Output,
     report: Report,
     progress: Progress = no_progress,
+    first: Collection[str] = (),
+    on_first: Callable[[set[str]], None] | None = None,
 ) -> int:
     """Every page but those `written` already, the static files and the data files, into `out`;
     a page whose key the memo's pages table (under `salt`) holds is carried over, not rendered. One page at a
     time, written as it is rendered: no site is ever held in memory whole. Returns how many
-    pages were carried over."""
+    pages were carried over.
+
+    The pages in `first` come before all others (`on_first` hears which are in place): a
+    preview's open page is current sooner. They are found by planning
+    until the last of them is met: the story pages, planned second (after the home pages), are
+    found at once."""
     out.copy_tree(theme_dir(site_dir, config) / "static")
     out.copy_tree(site_dir / "static")
     rendered = _pages_table(memo, salt, out, report)
     env = environment(site_dir, config, salt, cached=memo.enabled)
-    advance = progress("render", None)
+    views = story_views(archive)
     unchanged = 0
-    for page in plan_pages(archive, config, skip=written, views=story_views(archive)):
-        advance(1)
+
+    def make(page: Page) -> bool:
+        """Whether the page is in the output (a template error leaves it out)."""
+        nonlocal unchanged
         page_print = page.fingerprint() if memo.enabled else ""  # no cache: nothing to compare
         if page_print and rendered.get(page.path) == page_print and out.carry(page.path):
             rendered.put(page.path, page_print)  # same template, same context: same page
             unchanged += 1
-            continue
+            return True
         html = render_page(env, page, site_dir, report)
-        if html is not None:
-            out.write_text(page.path, html)
-            if page_print:
-                rendered.put(page.path, page_print)
+        if html is None:
+            return False
+        out.write_text(page.path, html)
+        if page_print:
+            rendered.put(page.path, page_print)
+        return True
+
+    done = set(written)
+    wanted = set(first) - done
+    if wanted:
+        made = set(first) & done
+        for page in plan_pages(archive, config, skip=done, views=views):
+            if page.path in wanted:
+                if make(page):
+                    made.add(page.path)
+                wanted.discard(page.path)
+                done.add(page.path)
+                if not wanted:
+                    break
+        if on_first is not None:
+            on_first(made)
+    advance = progress("render", None)
+    for page in plan_pages(archive, config, skip=done, views=views):
+        advance(1)
+        if page.path not in done:
+            make(page)
     entries = memo.table("json", salt, report)  # stories.json, a story each
     for rel, parts in data_files(archive, config, entries).items():
         out.write_parts(rel, parts)
@@ -223,13 +266,22 @@ def search_stage(out: Output, report: Report) -> int | None:
 
 
 def load_stage(
-    site_dir: Path, config: SiteConfig, report: Report, memo: Memo, progress: Progress = no_progress
+    site_dir: Path,
+    config: SiteConfig,
+    report: Report,
+    memo: Memo,
+    progress: Progress = no_progress,
+    changed: Collection[Path] | None = None,
 ) -> tuple[list[Article], dict[str, ArticleTerms], int]:
-    """Every article and its terms, through the memo's parse table; with the number of hits."""
+    """Every article and its terms, through the memo's parse table; with the number of hits.
+    The listing of the content folder stays in the memo, for a next build told what `changed`."""
     table = memo.table("parse", parse_salt(config), report)
     if config.cluster.semantic > 0 and not semantic.available():
         report.note("cluster.semantic", "wordllama is not installed: headlines are grouped by their words alone")
-    articles, terms = load_articles(site_dir / config.content_dir, config, report, table, progress)
+    previous = memo.in_memory.pop("listing", None)  # gone if this load fails part way
+    content = site_dir / config.content_dir
+    articles, terms, listing = load_articles(content, config, report, table, progress, previous, changed)
+    memo.in_memory["listing"] = listing
     return articles, terms, table.hits
 
 
@@ -295,8 +347,17 @@ def _cluster_inputs(
 ) -> str | None:
     """Everything `cluster_stories` reads but the registry, hashed; None when some article's
     terms are not known."""
-    if terms is None or any(a.id not in terms for a in articles):
+    if terms is None:
         return None
+    parts = []
+    for a in articles:
+        found = terms.get(a.id)
+        if found is None:
+            return None
+        # an id's length before it: no two lists of ids join into the same text
+        parts.append(f"{len(a.id)}:{a.id}{found.clustered}" if found.clustered else "")
+    if all(parts):
+        return fingerprint("clustering", config.cluster, "".join(parts))
     rows = [
         (a.id, a.date, a.title, a.title_derived, a.story, t.id_bytes, t.weight_bytes, t.meaning_bytes)
         for a in articles

@@ -8,6 +8,7 @@ words of the body count: news puts the event up front, and the tail adds backgro
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ class ArticleTerms:
     id_bytes: bytes  # uint64 hash of each term
     weight_bytes: bytes  # float32, one per term
     meaning_bytes: bytes = b""  # float32 meaning vector of a short English text (semantic.py)
+    # all clustering reads of the article but its id (date, title, pin, these terms), hashed: a
+    # rebuild's clustering key then costs a few bytes per article
+    clustered: str = ""
 
     @property
     def ids(self) -> np.ndarray:
@@ -122,7 +126,10 @@ def article_terms(article: Article, config: ClusterConfig) -> ArticleTerms:
     short = 0 < len(sums) < semantic.SHORT_TEXT_TERMS
     if config.semantic > 0 and article.lang == "en" and short and semantic.available():
         meaning = semantic.embedding(_head(article, config))
-    return ArticleTerms(ids.tobytes(), weights.tobytes(), meaning)
+    id_bytes, weight_bytes = ids.tobytes(), weights.tobytes()
+    read = (article.date, article.title, article.title_derived, article.story, id_bytes, weight_bytes, meaning)
+    clustered = hashlib.blake2b(pickle.dumps(read), digest_size=16).hexdigest()
+    return ArticleTerms(id_bytes, weight_bytes, meaning, clustered)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,16 @@
 // Served by `sitegen serve` only; never part of a built site. Messages are set as text, never as HTML.
 (() => {
   const OVERLAY_ID = "sitegen-problems";
+  // the problems heard since the last reload began: a swap that ends after them shows them again
+  // (those heard before belong to the page being replaced)
+  let shown = [];
   const show = (problems) => {
+    shown = problems;
     let box = document.getElementById(OVERLAY_ID);
+    if (problems.length === 0) {
+      if (box) box.remove();
+      return;
+    }
     if (!box) {
       box = document.createElement("div");
       box.id = OVERLAY_ID;
@@ -32,7 +40,36 @@
     }
     box.append(close, title, list);
   };
-  const events = new EventSource("/__sitegen/events");
-  events.addEventListener("reload", () => location.reload());
+  // the page's path: the server makes the open pages first when an edit comes
+  const events = new EventSource("/__sitegen/events?page=" + encodeURIComponent(location.pathname));
+  // A script other than data (JSON-LD) or this one: the page runs code, which a swap would not
+  // run again, so it is reloaded whole.
+  const runsCode = (root) =>
+    [...root.querySelectorAll("script")].some(
+      (s) => s.type !== "application/ld+json" && s.getAttribute("src") !== "/__sitegen/live.js");
+  const styles = (head) =>
+    [...head.querySelectorAll('link[rel~="stylesheet"], style')].map((e) => e.outerHTML).join("\n");
+  // The new page in place of the old, without a reload: its styles are not fetched again and the
+  // reader keeps their place. Only for pages that run no code and keep their styles; any doubt
+  // (an error, a redirect, another page) and the page is reloaded as usual.
+  const swap = async () => {
+    shown = [];
+    try {
+      const response = await fetch(location.href, { cache: "no-store" });
+      const type = response.headers.get("Content-Type") || "";
+      if (!response.ok || response.redirected || !type.startsWith("text/html")) throw new Error("reload");
+      const next = new DOMParser().parseFromString(await response.text(), "text/html");
+      if (runsCode(document) || runsCode(next) || styles(next.head) !== styles(document.head)) throw new Error("reload");
+      const kept = (e) => e.matches('link[rel~="stylesheet"], style');
+      for (const e of [...document.head.children]) if (!kept(e)) e.remove();
+      for (const e of [...next.head.children]) if (!kept(e)) document.head.appendChild(document.adoptNode(e));
+      next.body.querySelectorAll("script[src='/__sitegen/live.js']").forEach((e) => e.remove());
+      document.body.replaceWith(document.adoptNode(next.body));
+      if (shown.length) show(shown);
+    } catch {
+      location.reload();
+    }
+  };
+  events.addEventListener("reload", swap);
   events.addEventListener("problems", (e) => show(JSON.parse(e.data)));
 })();

@@ -11,6 +11,7 @@ hash changed, and nothing else: this module only says which edits matter.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -84,18 +85,37 @@ class LiveSite:
                 return change
         return None
 
-    def rebuild(self, change: Change = Change.CONFIG, stage_log: Log | None = None) -> Rebuild:
+    def rebuild(
+        self,
+        change: Change = Change.CONFIG,
+        stage_log: Log | None = None,
+        first: Collection[str] = (),
+        on_first: Callable[[set[str]], None] | None = None,
+        changed: Collection[Path] | None = None,
+    ) -> Rebuild:
         """Bring the output up to date after a change of this kind; `stage_log` hears the stage
         lines, as `sitegen build` prints them. A settings change (or the first build) stages a
-        whole site and swaps it in, since the output folder itself may have moved."""
+        whole site and swaps it in, since the output folder itself may have moved. The pages in
+        `first` (the open ones) are made before the others, and `on_first` hears when they are
+        in place (`build`); not on a rebuild that stages. `changed`: every path changed since the
+        last rebuild, when the caller is sure it saw them all (the content folder is then not
+        listed again)."""
         start = time.perf_counter()
         self.number += 1
         if change is Change.CONFIG:
             self.config = load_config(self.site_dir)
             self._output = None
+            changed = None
         try:
             result = build(
-                self.site_dir, search=False, log=stage_log or (lambda _: None), memo=self.memo, output=self._output
+                self.site_dir,
+                search=False,
+                log=stage_log or (lambda _: None),
+                memo=self.memo,
+                output=self._output,
+                first=first,
+                on_first=on_first,
+                changed=changed,
             )
         except BaseException:
             self._output = None  # its state is unknown: the next rebuild stages a whole site

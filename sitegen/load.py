@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import posixpath
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen import language
@@ -57,11 +60,85 @@ PARALLEL_MIN = 400  # uncached files below this count parse in this process: a p
 CHUNK = 100  # files per task: big enough to amortise pickling, small enough to balance the workers
 
 
+@dataclass
+class Listing:
+    """The content folder as the last build in this process listed it, each file with its stat
+    and digest: a rebuild told which paths changed (`sitegen serve` hears them from the
+    watcher) lists and stats only those, not 10,000 files."""
+
+    root: str
+    existed: bool  # the content folder was there
+    files: list[ContentFile]
+    walked: Report  # what listing the folder reported (hidden files, unsupported types)
+    stamps: dict[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)  # rel → (stat, digest)
+
+    @functools.cached_property
+    def folders(self) -> set[str]:
+        """The folders holding a listed file ("" the content folder itself, if it was there)."""
+        return {posixpath.dirname(file.rel) for file in self.files} | ({""} if self.existed else set())
+
+    @functools.cached_property
+    def rels(self) -> set[str]:
+        return {file.rel for file in self.files}
+
+
+def _listing(content_dir: Path, report: Report, previous: Listing | None, changed: Collection[Path] | None) -> Listing:
+    """The files to load. From `previous` when every `changed` path is a known file edited or
+    deleted, or a known folder (whose own event says only that a file in it changed); anything
+    else (a new file, a folder made or moved) lists the folder again, so a new file keeps its
+    place in the walk's order and its report."""
+    root = os.path.abspath(content_dir)
+    if previous is not None and changed is not None and previous.root == root:
+        rels, folders = previous.rels, previous.folders
+        gone: set[str] = set()
+        edited: set[str] = set()
+        for changed_path in changed:
+            path = Path(os.path.abspath(changed_path))
+            if not path.is_relative_to(root):
+                continue
+            rel = path.relative_to(root).as_posix()
+            rel = "" if rel == "." else rel
+            if rel in rels:
+                (edited if os.path.isfile(path) else gone).add(rel)
+            elif not (rel in folders and path.is_dir()):
+                break  # something new: list again
+        else:
+            report.files_read += previous.walked.files_read - len(gone)
+            report.skipped.extend(previous.walked.skipped)
+            report.diagnostics.extend(previous.walked.diagnostics)
+            for rel in edited | gone:
+                previous.stamps.pop(rel, None)  # stated again
+            if not gone:
+                return previous
+            files = [file for file in previous.files if file.rel not in gone]
+            return Listing(root, True, files, _without(previous.walked, gone), previous.stamps)
+    walked = Report()
+    existed = content_dir.is_dir()
+    files = discover(content_dir, walked)
+    report.files_read += walked.files_read
+    report.skipped.extend(walked.skipped)
+    report.diagnostics.extend(walked.diagnostics)
+    return Listing(root, existed, files, walked)
+
+
+def _without(walked: Report, gone: set[str]) -> Report:
+    """What listing reported, less the files deleted since (none of them was skipped: a skipped
+    file is not a listed one, and its deletion lists the folder again)."""
+    return Report(walked.diagnostics, walked.skipped, walked.files_read - len(gone))
+
+
 def load_articles(
-    content_dir: Path, config: SiteConfig, report: Report, cache: Table, progress: Progress = no_progress
-) -> tuple[list[Article], dict[str, ArticleTerms]]:
+    content_dir: Path,
+    config: SiteConfig,
+    report: Report,
+    cache: Table,
+    progress: Progress = no_progress,
+    previous: Listing | None = None,
+    changed: Collection[Path] | None = None,
+) -> tuple[list[Article], dict[str, ArticleTerms], Listing]:
     """Every publishable article, and its terms by article id; everything else lands in the
-    report with its reason.
+    report with its reason. With the listing this made, for `previous` the next time, when the
+    caller knows which paths `changed` since (`_listing`).
 
     Files the cache does not know are parsed by the worker pool when there are enough of them to
     pay for it (a clean build of a large archive); results keep file order.
@@ -72,7 +149,20 @@ def load_articles(
     known = known if isinstance(known, dict) else {}
     index: dict[str, tuple[tuple[int, ...], str]] = {}
     settled = time.time_ns() - 2_000_000_000
-    for file in discover(content_dir, report):
+    listing = _listing(content_dir, report, previous, changed)
+    stamps = listing.stamps
+    for file in listing.files:
+        ours = stamps.get(file.rel)
+        if ours is not None:  # the watcher saw no change since this process stamped it
+            stamp, key = ours
+            if stamp[1] < settled and stamp[2] < settled:
+                index[file.rel] = ours
+            loaded = cache.get(key)
+            if not isinstance(loaded, Loaded):
+                misses.append((len(results), file, key))
+                loaded = None
+            results.append(loaded)
+            continue
         try:
             found = os.stat(file.path)
             stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
@@ -85,6 +175,7 @@ def load_articles(
         except OSError as exc:
             report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
             continue
+        stamps[file.rel] = (stamp, key)
         if max(found.st_mtime_ns, found.st_ctime_ns) < settled:
             index[file.rel] = (stamp, key)
         loaded = cache.get(key)
@@ -110,7 +201,7 @@ def load_articles(
             if loaded.terms is not None:
                 terms[loaded.article.path] = loaded.terms
     articles = dedupe_ids(articles, report)
-    return articles, {a.id: terms[a.path] for a in articles if a.path in terms}
+    return articles, {a.id: terms[a.path] for a in articles if a.path in terms}, listing
 
 
 def _parse_all(misses: list[tuple[int, ContentFile, str]], config: SiteConfig, advance: Advance | None) -> list[Loaded]:
@@ -136,6 +227,8 @@ def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
     """Two files claiming one id both stay: the later path gets a numbered id, with a warning on
     the file that was renamed naming the one that kept the id. Paths are ordered by their name
     without the extension, so `story.md` keeps the id before `story-2.md`."""
+    if len({article.id for article in articles}) == len(articles):  # the usual case: nothing to rename
+        return sorted(articles, key=_path_of)
     seen: dict[str, str] = {}
     result: list[Article] = []
     for article in sorted(articles, key=lambda a: (os.path.splitext(a.path)[0], a.path)):
@@ -153,4 +246,8 @@ def dedupe_ids(articles: list[Article], report: Report) -> list[Article]:
             article = replace(article, id=article_id)
         seen[article_id] = article.path
         result.append(article)
-    return sorted(result, key=lambda a: a.path)
+    return sorted(result, key=_path_of)
+
+
+def _path_of(article: Article) -> str:
+    return article.path

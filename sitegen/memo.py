@@ -216,6 +216,9 @@ class Memo:
     def __init__(self, site_dir: Path | None) -> None:
         self.site_dir = site_dir
         self._tables: dict[str, Table] = {}
+        # what a build leaves in memory for the next build with this memo, never saved: the
+        # content folder's listing (`sitegen.load.Listing`)
+        self.in_memory: dict[str, Any] = {}
 
     @property
     def enabled(self) -> bool:

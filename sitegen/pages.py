@@ -154,7 +154,18 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
 
 def _view_stand_in(view: StoryView) -> tuple[str, ...] | None:
     """A view is made from its story and its sources' slugs alone."""
+    known = _VIEW_TOKENS.get(id(view))
+    if known is not None:
+        return known
     return ("view", view.story.digest, *(link.url for link in view.sources)) if view.story.digest else None
+
+
+# The last build's views by their stand-in, and each view's stand-in by its id: a rebuild of
+# `sitegen serve` makes again only the views of stories that changed, and a page's key then costs
+# a lookup per story it lists. Replaced whole by each build (`story_views`), so it never holds
+# more than one archive's views, and an id in it always belongs to a view it holds.
+_VIEWS: dict[tuple[str, ...], StoryView] = {}
+_VIEW_TOKENS: dict[int, tuple[str, ...]] = {}
 
 
 def _row_stand_in(row: SourceRow) -> tuple[Any, ...] | None:
@@ -206,9 +217,23 @@ def story_links(stories: Iterable[Story | Draft], slugs: dict[str, str]) -> dict
 
 
 def story_views(archive: Archive) -> dict[str, StoryView]:
-    """Every story as list pages, feeds and stories.json show it, by story id."""
+    """Every story as list pages, feeds and stories.json show it, by story id; the view of a
+    story the last build had is that build's view."""
+    global _VIEWS, _VIEW_TOKENS
     slugs = source_slugs(archive.articles.values())
-    return {s.id: story_view(archive, s, slugs) for s in archive.stories.values()}
+    views: dict[str, StoryView] = {}
+    kept: dict[tuple[str, ...], StoryView] = {}
+    for story in archive.stories.values():
+        token = ("view", story.digest, *(f"sources/{slugs[name]}/" for name in story.sources))
+        view = _VIEWS.get(token) if story.digest else None
+        if view is None:
+            view = story_view(archive, story, slugs)
+        if story.digest:
+            kept[token] = view
+        views[story.id] = view
+    _VIEWS = kept
+    _VIEW_TOKENS = {id(view): token for token, view in kept.items()}
+    return views
 
 
 def plan_pages(
@@ -229,7 +254,8 @@ def plan_pages(
         listed.append(served_at(path))
         yield Page(path, "index.html", HomeContext(pager, pager.items, lead))
 
-    links = story_links(stories, slugs)
+    # as `story_links` makes them, from the views' parts (kept from the last build)
+    links = {v.id: StoryLink(v.id, v.url, v.title, v.first_published, v.sources) for v in newest}
     for story in stories:
         listed.append(story.url)
         if f"{story.url}index.html" not in skip:

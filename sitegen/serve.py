@@ -18,12 +18,15 @@ Three threads share one `LiveReload` hub:
 from __future__ import annotations
 
 import errno
+import functools
 import http.server
 import json
+import logging
 import mimetypes
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ from sitegen.render import theme_dir
 from sitegen.search import SearchIndexError, index_site
 
 DEBOUNCE = 0.08  # seconds without a new event before a burst of edits is rebuilt
+READER_WAIT = 0.5  # seconds a rebuild waits at most for the open tabs to reload before the rest
 SEARCH_DELAY = 2.0  # seconds after the last rebuild before the search index is refreshed
 KEEPALIVE = 10.0  # seconds between SSE comments, so a closed tab is noticed
 EVENTS_PATH = "/__sitegen/events"
@@ -46,30 +50,77 @@ SCRIPT_TAG = f'<script src="{CLIENT_PATH}" defer></script>'.encode()
 
 
 class LiveReload:
-    """The latest rebuild's outcome, and a condition every event stream waits on."""
+    """The latest rebuild's outcome, the pages open in browsers, and a condition every event
+    stream waits on."""
 
     def __init__(self) -> None:
         self.condition = threading.Condition()
         self.number = 0
         self.problems: list[Diagnostic] = []
         self.stopping = False
+        self.watched: Counter[str] = Counter()  # the open pages, by output path
+        self.early: dict[str, int] = {}  # a page made current by a rebuild still running: its number
+        self.back: dict[str, int] = {}  # a page made early whose tab has reloaded: that rebuild's number
 
     def publish(self, rebuild: Rebuild) -> None:
         with self.condition:
             self.number = rebuild.number
             self.problems = list(rebuild.problems)
+            self.early = {page: n for page, n in self.early.items() if n > rebuild.number}
+            self.back = {page: n for page, n in self.back.items() if n > rebuild.number}
             self.condition.notify_all()
 
-    def wait_after(self, seen: int) -> tuple[int, list[Diagnostic]]:
-        """The outcome once a rebuild newer than `seen` is published (or KEEPALIVE passes)."""
+    def publish_early(self, number: int, pages: set[str]) -> None:
+        """These pages are current for rebuild `number`, which goes on with the others."""
         with self.condition:
-            self.condition.wait_for(lambda: self.stopping or self.number != seen, timeout=KEEPALIVE)
-            return self.number, list(self.problems)
+            for page in pages:
+                self.early[page] = number
+            self.condition.notify_all()
+
+    def fetched(self, page: str) -> None:
+        """A page was served: if a rebuild still running made it early, a tab has it."""
+        with self.condition:
+            if self.early.get(page, 0) > self.number:
+                self.back[page] = self.early[page]
+                self.condition.notify_all()
+
+    def wait_reloaded(self, number: int, pages: set[str], timeout: float) -> None:
+        """Until each of these pages, made early by rebuild `number` and open, has been fetched
+        again by a tab (or `timeout` passes): the rebuild waits, so the tabs' requests are
+        answered at once instead of sharing the interpreter with the rest of the rebuild."""
+        with self.condition:
+            waiting = pages & set(self.watched)
+            self.condition.wait_for(
+                lambda: self.stopping or all(self.back.get(page) == number for page in waiting), timeout=timeout
+            )
+
+    def open_pages(self) -> set[str]:
+        with self.condition:
+            return set(self.watched)
+
+    def current(self, page: str) -> int:
+        """The rebuild the page's file in the output reflects. Call holding the condition."""
+        return max(self.number, self.early.get(page, 0))
+
+    def wait_after(self, page: str, seen_page: int, seen: int) -> tuple[int, int, list[Diagnostic]]:
+        """(the page's rebuild, the latest finished rebuild, its problems) once either is newer
+        than `seen_page` and `seen` (or KEEPALIVE passes)."""
+        with self.condition:
+            self.condition.wait_for(
+                lambda: self.stopping or self.current(page) != seen_page or self.number != seen, timeout=KEEPALIVE
+            )
+            return self.current(page), self.number, list(self.problems)
 
     def stop(self) -> None:
         with self.condition:
             self.stopping = True
             self.condition.notify_all()
+
+
+def page_path(url_path: str) -> str:
+    """The output file a browser's location shows: "/stories/x/" → "stories/x/index.html"."""
+    rel = urllib.parse.unquote(url_path).lstrip("/")
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
 def problems_json(problems: list[Diagnostic]) -> str:
@@ -134,6 +185,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             data = _inject(data)
             kind = "text/html; charset=utf-8"
         self._send(200, kind, data, body)
+        if kind.startswith("text/html"):
+            self.hub.fetched(page_path(urllib.parse.urlsplit(self.path).path))
 
     def _send(self, status: int, kind: str, data: bytes, body: bool = True) -> None:
         self.send_response(status)
@@ -145,7 +198,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _events(self) -> None:
-        """Server-Sent Events: the current problems at once, then one event per rebuild."""
+        """Server-Sent Events: the current problems at once, then one event per rebuild. The
+        page's path (`?page=`) is counted among the open pages, which a rebuild makes first and
+        reloads before it has made the rest ("reload" early, its problems when it ends)."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        page = page_path(query.get("page", ["/"])[0])
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -154,26 +211,39 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         hub = self.hub
         with hub.condition:
-            seen = hub.number
-            problems = list(hub.problems)
+            hub.watched[page] += 1
+            seen_page, seen = hub.current(page), hub.number
+            # made early by a rebuild still running: the problems known are the last rebuild's
+            problems = list(hub.problems) if seen_page == seen else []
         try:
             if problems:
                 self._event("problems", problems_json(problems))
             while True:
-                number, problems = hub.wait_after(seen)
+                now_page, number, problems = hub.wait_after(page, seen_page, seen)
                 if hub.stopping:
                     return
-                if number == seen:
+                if (now_page, number) == (seen_page, seen):
                     self.wfile.write(b": keep-alive\n\n")
                     self.wfile.flush()
                     continue
-                seen = number
-                # errors leave pages unwritten: show them on the page as it is; otherwise reload,
-                # and the reloaded page shows any warnings as it connects
-                failed = any(p.level is Level.ERROR for p in problems)
-                self._event("problems" if failed else "reload", problems_json(problems))
+                if now_page == seen_page:
+                    # the rebuild that made this page early has ended: its problems (or none)
+                    self._event("problems", problems_json(problems))
+                elif now_page > number:
+                    self._event("reload", "[]")  # made early; the rest of the site follows
+                else:
+                    # errors leave pages unwritten: show them on the page as it is; otherwise
+                    # reload, and the reloaded page shows any warnings as it connects
+                    failed = any(p.level is Level.ERROR for p in problems)
+                    self._event("problems" if failed else "reload", problems_json(problems))
+                seen_page, seen = now_page, number
         except (BrokenPipeError, ConnectionResetError):
             return
+        finally:
+            with hub.condition:
+                hub.watched[page] -= 1
+                if hub.watched[page] <= 0:
+                    del hub.watched[page]
 
     def _event(self, name: str, data: str) -> None:
         self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
@@ -209,6 +279,15 @@ class Watcher:
         self.search_due: float | None = None
         self.search_wake = threading.Event()
         self.after_rebuild: Callable[[], None] = lambda: None  # watches folders that appeared
+        # every path changed since the last rebuild began, and whether that is sure to be all of
+        # them: not before the watch began, nor after the kernel dropped events (`lost`)
+        self.unbuilt: set[Path] = set()
+        self.sure = False
+
+    def lost(self) -> None:
+        """Events were dropped: the next rebuild lists the content folder again."""
+        with self.lock:
+            self.sure = False
 
     def record(self, *paths: str) -> None:
         with self.lock:
@@ -235,12 +314,26 @@ class Watcher:
             self.wake.clear()
             with self.lock:
                 paths, self.changed = self.changed, set()
+                self.unbuilt |= paths
             kinds = {k for k in map(self.site.classify, paths) if k is not None}
             if not kinds:
                 continue
             change = max(kinds, key=list(Change).index)
+            number = self.site.number + 1  # the rebuild about to start
+            # a folder made since (templates/, a new section of content) is watched before the
+            # rebuild reads it: the open page may be current before the rebuild ends, and the
+            # next edit into that folder must not go unheard
+            self.after_rebuild()
+            with self.lock:
+                changed, self.unbuilt = (self.unbuilt if self.sure else None), set()
+                self.sure = True
             try:
-                rebuild = self.site.rebuild(change)
+                rebuild = self.site.rebuild(
+                    change,
+                    first=self.hub.open_pages(),
+                    on_first=functools.partial(self.early, number),
+                    changed=changed,
+                )
             except Exception as exc:  # a broken config or an I/O error: report it, keep serving
                 where = "sitegen.toml" if change is Change.CONFIG else "sitegen"
                 failure = Report()
@@ -257,6 +350,12 @@ class Watcher:
                 with self.lock:
                     self.search_due = time.monotonic() + SEARCH_DELAY
                 self.search_wake.set()
+
+    def early(self, number: int, pages: set[str]) -> None:
+        """The open pages are made: their tabs reload now, and the rest of the rebuild waits
+        for them (up to READER_WAIT)."""
+        self.hub.publish_early(number, pages)
+        self.hub.wait_reloaded(number, pages, READER_WAIT)
 
     def search_loop(self) -> None:
         """Refresh the index SEARCH_DELAY after the last rebuild, in its own thread, so indexing
@@ -275,6 +374,19 @@ class Watcher:
             with self.lock:
                 self.search_due = None
             refresh_index(self.site, self.log)
+
+
+class _Dropped(logging.Handler):
+    """Hears watchdog say the kernel's event queue overflowed (it has no other way to say so):
+    some edits went unseen, so the next rebuild lists the content folder again."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        super().__init__(logging.WARNING)
+        self.watcher = watcher
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self.watcher.lost()
 
 
 def serve(
@@ -307,16 +419,10 @@ def serve(
         ) from None
     observer = Observer()
     watcher = Watcher(site, hub, search, log)
+    dropped = _Dropped(watcher)
+    logging.getLogger("watchdog").addHandler(dropped)
     serving = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
     try:
-        first = site.rebuild(Change.CONFIG, stage_log=log)
-        site.finish()
-        for line in first.report.summary_lines(verbose):
-            log(line)
-        if search:
-            refresh_index(site, log)
-        hub.publish(first)
-        url = f"http://{host}:{server.server_address[1]}/"
 
         class Events(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
@@ -334,9 +440,20 @@ def serve(
                     watched.add(folder.resolve())
                     observer.schedule(Events(), str(folder), recursive=below)
 
+        # watching from before the first build lists the content folder: every change after
+        # that listing is heard, so rebuilds may trust the watcher for what changed
         watch()
         watcher.after_rebuild = watch
         observer.start()
+        watcher.sure = True
+        first = site.rebuild(Change.CONFIG, stage_log=log)
+        site.finish()
+        for line in first.report.summary_lines(verbose):
+            log(line)
+        if search:
+            refresh_index(site, log)
+        hub.publish(first)
+        url = f"http://{host}:{server.server_address[1]}/"
         threading.Thread(target=watcher.rebuild_loop, name="sitegen-rebuild", daemon=True).start()
         if search:
             threading.Thread(target=watcher.search_loop, name="sitegen-search", daemon=True).start()
@@ -362,6 +479,7 @@ def serve(
             if serving.is_alive():  # shutdown() waits for a loop that never started otherwise
                 server.shutdown()
             server.server_close()
+            logging.getLogger("watchdog").removeHandler(dropped)
 
 
 def refresh_index(site: LiveSite, log: Log) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sitegen.cluster import Clustering, StoryGroup
 from sitegen.config import SummaryConfig
@@ -77,19 +78,35 @@ def plan_stories(
 ) -> StoryPlan:
     """`store` (the memo's summaries) gives back the summary and headline of every story whose
     members did not change: summarizing is the costliest per-story step."""
+    global _KEYS
     by_id = {a.id: a for a in articles}
     drafts: list[Draft] = []
     found: dict[str, Summary] = {}
     todo: list[int] = []
+    keys: dict[tuple[Any, ...], str] = {}
     for index, group in enumerate(clustering.groups):
         members = tuple(by_id[a] for a in group.article_ids)
-        key = fingerprint("summary", members, config.max_words)  # unique: it hashes the members' ids
+        # the members' ids and digests (a file's digest covers its path) say all the key hashes
+        digests = tuple([a.digest for a in members])
+        known = (config.max_words, group.article_ids, digests) if all(digests) else None
+        key = _KEYS.get(known) if known else None
+        if key is None:
+            key = fingerprint("summary", members, config.max_words)  # unique: it hashes the members' ids
+        if known:
+            keys[known] = key
         if store is not None and isinstance(hit := store.get(key), Summary):
             found[key] = hit
         else:
             todo.append(index)
         drafts.append(Draft(group, members, key, _title(members, key, store)))
+    _KEYS = keys
     return StoryPlan(by_id, drafts, found, todo, config.max_words)
+
+
+# The last plan's summary keys and stories by what they hash: a rebuild of `sitegen serve` hashes
+# again only the stories an edit touched. Replaced whole by each build: one archive's worth.
+_KEYS: dict[tuple[Any, ...], str] = {}
+_STORIES: dict[tuple[Any, ...], Story] = {}
 
 
 def _title(members: Sequence[Article], key: str, store: Store | None) -> str:
@@ -115,12 +132,23 @@ def finish_archive(
         found[plan.drafts[index].key] = summary
         if store is not None:
             store.put(plan.drafts[index].key, summary)
+    global _STORIES
     stories: dict[str, Story] = {}
     story_of: dict[str, str] = {}
+    kept: dict[tuple[Any, ...], Story] = {}
     for draft in plan.drafts:
-        stories[draft.group.id] = draft.story(found[draft.key])
+        summary = found[draft.key]
+        # the story made of the same draft and the very same summary object (the memo's) is the
+        # same story: its digest is not worked out again
+        known = (draft.key, draft.group.id, draft.group.related, draft.title)
+        story = _STORIES.get(known)
+        if story is None or story.summary is not summary:
+            story = draft.story(summary)
+        kept[known] = story
+        stories[draft.group.id] = story
         for article_id in draft.group.article_ids:
             story_of[article_id] = draft.group.id
+    _STORIES = kept
     return Archive(articles=plan.articles, stories=stories, story_of=story_of, redirects=clustering.redirects)
 
 

@@ -13,7 +13,7 @@ from sitegen.memo import Table
 
 def load(site: Path) -> tuple[dict[str, object], Report]:
     report = Report()
-    articles, _ = load_articles(site / "content", SiteConfig(), report, Table(None, ""))
+    articles, _, _ = load_articles(site / "content", SiteConfig(), report, Table(None, ""))
     return {a.id: a for a in articles}, report
 
 
@@ -149,3 +149,48 @@ def test_control_characters_in_metadata_are_dropped(make_site) -> None:
     articles, _ = load(site)
     (article,) = articles.values()
     assert article.title == "Harbour lights fail" and article.id == "wire/x"
+
+
+def test_a_rebuild_told_what_changed_lists_the_folder_only_for_something_new(tmp_path: Path, monkeypatch) -> None:
+    """`sitegen serve` passes the paths its watcher saw: an edit or a deletion of a known file is
+    read without listing 10,000 files again; a new file, folder or hidden file is listed, so it
+    keeps its place and its report. Each load must equal a load from scratch."""
+    import sitegen.load as load_module
+
+    content = tmp_path / "content"
+    (content / "desk").mkdir(parents=True)
+    for n in range(3):
+        (content / "desk" / f"story-{n}.md").write_text(f"---\ntitle: Story {n}\n---\nThe desk filed story {n}.\n")
+    walks = []
+    real_discover = load_module.discover
+    monkeypatch.setattr(load_module, "discover", lambda *args: walks.append(1) or real_discover(*args))
+    cache = Table(None, "")
+
+    def loaded(listing, changed):
+        report = Report()
+        articles, _, listing = load_articles(content, SiteConfig(), report, cache, previous=listing, changed=changed)
+        fresh = Report()
+        scratch, _, _ = load_articles(content, SiteConfig(), fresh, Table(None, ""))
+        assert [(a.id, a.title, a.sentences) for a in articles] == [(a.id, a.title, a.sentences) for a in scratch]
+        assert (report.skipped, report.files_read) == (fresh.skipped, fresh.files_read)
+        return listing
+
+    listing = loaded(None, None)
+    edited = content / "desk" / "story-1.md"
+    edited.write_text("---\ntitle: Story 1, updated\n---\nThe desk updated story 1.\n")
+    walks.clear()
+    listing = loaded(listing, {edited, edited.parent})
+    (content / "desk" / "story-2.md").unlink()
+    listing = loaded(listing, {content / "desk" / "story-2.md", content / "desk"})
+    assert len(walks) == 2  # the two loads from scratch only
+    new = content / "wire" / "late.txt"
+    new.parent.mkdir()
+    new.write_text("date 2024-03-02 A late wire story.\n")
+    walks.clear()
+    listing = loaded(listing, {new.parent})
+    assert len(walks) == 2  # listed again (and once from scratch)
+    hidden = content / "desk" / ".story-1.md.swp"
+    hidden.write_bytes(b"\x00")
+    walks.clear()
+    listing = loaded(listing, {hidden})
+    assert len(walks) == 2

@@ -38,6 +38,26 @@ def test_article_edit_appears_in_the_open_page(server: Server, browser) -> None:
     page.close()
 
 
+def test_an_edit_swaps_a_page_in_place_and_reloads_a_page_that_runs_code(server: Server, browser) -> None:
+    """A page that runs no code gets its new version in place: the reader keeps their place and
+    nothing is fetched but the page. The search page runs code: it is reloaded whole."""
+    story = browser.new_page(viewport={"width": 800, "height": 400})
+    story.goto(server.story_url())
+    story.locator("article.variant").first.wait_for()
+    story.evaluate("window.scrollTo(0, 300); window.keptAcrossEdit = true")
+    search = browser.new_page()
+    search.goto(server.base + "search/")
+    search.evaluate("window.keptAcrossEdit = true")
+    seed = server.site / "content" / "001_b05ba9de3f9c4bcc.txt"
+    seed.write_text(seed.read_text("utf-8") + "\n\nHarbour pilots guided the last ferry in at dusk.\n", "utf-8")
+    story.get_by_text("Harbour pilots guided the last ferry").first.wait_for(timeout=10_000)
+    assert story.evaluate("window.keptAcrossEdit") is True  # swapped, not reloaded
+    assert story.evaluate("window.scrollY") == 300
+    search.wait_for_function("() => window.keptAcrossEdit === undefined", timeout=10_000)  # reloaded
+    story.close()
+    search.close()
+
+
 def test_template_edit_and_a_broken_template_show_in_the_open_page(server: Server, browser) -> None:
     page = browser.new_page()
     page.goto(server.story_url())
@@ -139,3 +159,69 @@ def test_a_broken_article_shows_in_the_overlay_and_the_rest_is_served(server: Se
     assert "broken.md:2" in overlay.inner_text()
     assert page.locator("article.variant").count() == 2
     page.close()
+
+
+def test_the_open_page_reloads_as_soon_as_it_is_made_and_once(tmp_path: Path) -> None:
+    """A rebuild makes the open pages first (`publish_early`): their tabs reload then, and when
+    the rebuild ends they hear its problems instead of reloading again; other tabs reload at the
+    end. A tab that connects in between is not shown the last rebuild's problems."""
+    import http.client
+    import json
+    import queue
+    import threading
+
+    from sitegen.diagnostics import Report
+    from sitegen.live import Change, Rebuild
+    from sitegen.serve import LiveReload, make_server
+
+    (tmp_path / "index.html").write_text("<html><body>home</body></html>")
+    hub = LiveReload()
+    broken = Report()
+    broken.warn("content/old.md", "an old warning")
+    hub.publish(Rebuild(1, Change.ARTICLE, 0.0, 0, broken))
+    server = make_server(tmp_path, hub, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+
+    def listen(page: str) -> queue.Queue[tuple[str, list]]:
+        """The events a tab on `page` hears, as (name, data)."""
+        heard: queue.Queue[tuple[str, list]] = queue.Queue()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", f"/__sitegen/events?page={page}")
+        response = connection.getresponse()
+
+        def read() -> None:
+            name = None
+            for raw in response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line.removeprefix("event: ")
+                elif line.startswith("data: ") and name:
+                    heard.put((name, json.loads(line.removeprefix("data: "))))
+
+        threading.Thread(target=read, daemon=True).start()
+        return heard
+
+    def next_event(heard: queue.Queue[tuple[str, list]]) -> tuple[str, list]:
+        return heard.get(timeout=10)
+
+    try:
+        story, home = listen("/stories/harbour/"), listen("/")
+        assert next_event(story)[0] == next_event(home)[0] == "problems"  # the last rebuild's warning
+        deadline = time.monotonic() + 10
+        while hub.open_pages() != {"stories/harbour/index.html", "index.html"}:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        hub.publish_early(2, {"stories/harbour/index.html"})
+        assert next_event(story) == ("reload", [])
+        assert home.empty()
+        again = listen("/stories/harbour/")  # the reloaded tab, while the rebuild goes on
+        time.sleep(0.3)
+        assert again.empty()  # no stale overlay: this rebuild's problems are not known yet
+        hub.publish(Rebuild(2, Change.ARTICLE, 0.0, 0, Report()))
+        assert next_event(again) == ("problems", [])  # clears any overlay; no second reload
+        assert next_event(home) == ("reload", [])
+    finally:
+        hub.stop()
+        server.shutdown()
+        server.server_close()
