@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from sitegen.terms import base_lang, tokens
 from sitegen.terms import term as index_term
@@ -134,6 +135,53 @@ def fact_term(word: str, lang: str) -> str | None:
 
 
 _MISSING = object()
+
+
+class _Word(NamedTuple):
+    """What the decision asks of one token, worked out once per token and language: a sentence
+    asks it of every word, and the same words recur across a story's hundreds of sentences."""
+
+    lower: str
+    term: str | None  # `fact_term`
+    value: float | None  # as a figure (`figure`), or as a number word
+    negates: bool
+    speech: bool  # a word that introduces who speaks ("said", "according")
+    reporting: bool  # a stop word or a reporting word (`_speaker_words`), not a figure
+    name: str | None  # its term, when capitalised past a sentence's first word makes it a name
+    calendar: bool  # a day or a month
+
+
+@cache
+def _word_table(lang: str) -> dict[str, _Word]:
+    return {}
+
+
+def _words_of(lang: str) -> dict[str, _Word]:
+    table = _word_table(lang)
+    if len(table) > 1_000_000:  # bounded: an endless vocabulary must not grow memory forever
+        table.clear()
+    return table
+
+
+def _word(token: str, lang: str) -> _Word:
+    lower = token.lower()
+    term = fact_term(token, lang)
+    value = figure(token, lang) if token[0].isdigit() else _NUMBER_VALUES.get(base_lang(lang), {}).get(lower)
+    named = token[0].isupper() and "." not in token and lower not in _TITLES
+    word = _Word(
+        lower=lower,
+        term=term,
+        value=value,
+        negates=lower in _negation(lang) or lower.endswith(("n't", "n’t")),
+        speech=lower in _speech(lang),
+        reporting=not token[0].isdigit() and (term is None or term in _attribution(lang)),
+        name=term if named else None,
+        calendar=lower in _calendar(lang),
+    )
+    _word_table(lang)[token] = word
+    return word
+
+
 # capitalised words that are no name of their own: how people are addressed and titled
 _TITLES_TEXT = (
     "mr mrs ms dr sir madam president vice prime minister secretary senator sen rep governor gov mayor chief "
@@ -194,29 +242,24 @@ def _speaker_words(words: Sequence[str], lang: str, whole: bool) -> int:
     is the `whole` sentence: ", fire chief Okafor said on Monday", ", said Dr. Okafor", ", according
     to the police". In a longer clause, the speaker and the speech word that open it, with the
     reporting words right after ("Fire chief Okafor told reporters on Monday that ...")."""
-    speech = _speech(lang)
-    at = next((i for i, word in enumerate(words) if word.lower() in speech), None)
+    table = _words_of(lang)
+    info = [table.get(word) or _word(word, lang) for word in words]
+    at = next((i for i, word in enumerate(info) if word.speech), None)
     if at is None:
         return 0
-    attribution = _attribution(lang)
-
-    def reporting(word: str) -> bool:  # a stop word or a reporting word
-        term = fact_term(word, lang)
-        return not word[0].isdigit() and (term is None or term in attribution)
-
     tail = last = at + 1  # the reporting and stop words after the speech word; the last reporting one
-    while tail < len(words) and reporting(words[tail]):
+    while tail < len(words) and info[tail].reporting:
         tail += 1
-        if fact_term(words[tail - 1], lang) is not None:
+        if info[tail - 1].term is not None:
             last = tail
-    speaker = sum(1 for word in words[:at] if not reporting(word))
+    speaker = sum(1 for word in info[:at] if not word.reporting)
     if speaker > MAX_SPEAKER:
         return 0
     if not whole:
         if tail == len(words):
             return len(words)
-        named = [word for word in words[tail:] if not reporting(word)]
-        prepositional = words[at].lower() in _PREPOSITIONS
+        named = [word for word, known in zip(words[tail:], info[tail:], strict=True) if not known.reporting]
+        prepositional = info[at].lower in _PREPOSITIONS
         if not speaker and len(named) <= MAX_SPEAKER and (prepositional or all(w[0].isupper() for w in named)):
             return len(words)
     return last
@@ -311,6 +354,9 @@ class Sentence:
     details: frozenset[str] = frozenset()  # terms a carrier must repeat: names, figures, days and months
     total: float = 0.0  # the sum of `weights`
     question: bool = False  # it asks rather than states ("Can Titanfall raise Xbox One sales?")
+    terms: frozenset[str] = frozenset()  # the keys of `weights`
+    by_prefix: dict[str, float] | None = None  # leading letters → weight of the longer terms with them
+    figure_weight: float = 0.0  # the weight of its figures
 
 
 @lru_cache(maxsize=4096)  # asked by `details_of` and `sentence` of the same text in turn
@@ -324,18 +370,16 @@ def details_of(text: str, lang: str = "en") -> frozenset[str]:
     aside), figures ("#1200.0"), days and months. Also asked of every sentence of a story alone,
     to know which outlets name what."""
     found: set[str] = set()
-    calendar = _calendar(lang)
-    numbers = _NUMBER_VALUES.get(base_lang(lang), {})
+    table = _words_of(lang)
     for c, clause in enumerate(_clauses(text)):
         for i, token in enumerate(clause):
-            lower = token.lower()
-            value = figure(token, lang) if token[0].isdigit() else numbers.get(lower)
-            if value is not None:
-                found.add(f"#{value!r}")
-            elif ((c or i) and token[0].isupper() and "." not in token and lower not in _TITLES) or lower in calendar:
-                named = fact_term(token, lang)
-                if named is not None:
-                    found.add(named)
+            word = table.get(token) or _word(token, lang)
+            if word.value is not None:
+                found.add(f"#{word.value!r}")
+            elif (c or i) and word.name is not None:
+                found.add(word.name)
+            elif word.calendar and word.term is not None:
+                found.add(word.term)
     return frozenset(found)
 
 
@@ -344,8 +388,7 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
     figures, weighted; its word order; whether it is negated. `rarity`, when given, weighs each
     content word (by its lower-cased form); otherwise every content word weighs 1."""
     attribution = _attribution(lang)
-    negation = _negation(lang)
-    numbers = _NUMBER_VALUES.get(base_lang(lang), {})
+    table = _words_of(lang)
     weights: dict[str, float] = {}
     order: list[str] = []
     figures: list[float] = []
@@ -355,18 +398,16 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
     for clause in clauses:
         speaker = _speaker_words(clause, lang, whole=len(clauses) == 1)
         for i, token in enumerate(clause):
-            lower = token.lower()
-            if lower in negation or lower.endswith(("n't", "n’t")):
-                negated = True
-            value = figure(token, lang) if token[0].isdigit() else numbers.get(lower)
-            if value is not None:
-                key = f"#{value!r}"
-                figures.append(value)
+            word = table.get(token) or _word(token, lang)
+            negated |= word.negates
+            if word.value is not None:
+                key = f"#{word.value!r}"
+                figures.append(word.value)
                 weights[key] = FIGURE_WEIGHT
                 order.append(key)
-                words.append(lower)
+                words.append(word.lower)
                 continue
-            term = fact_term(token, lang)
+            term = word.term
             if term is not None and term in attribution:
                 weights.setdefault(term, ATTRIBUTION_WEIGHT)
                 continue
@@ -374,23 +415,30 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
                 if term is not None:
                     weights.setdefault(term, ATTRIBUTION_WEIGHT)
                 continue
-            words.append(lower)
+            words.append(word.lower)
             if term is None:
                 continue
-            weight = 1.0 if rarity is None else rarity(lower, lang)
+            weight = 1.0 if rarity is None else rarity(word.lower, lang)
             weights[term] = max(weights.get(term, 0.0), weight)
             order.append(term)
+    by_prefix: dict[str, float] = {}
+    for t, w in weights.items():
+        if len(t) >= PREFIX:
+            by_prefix[t[:PREFIX]] = by_prefix.get(t[:PREFIX], 0.0) + w
     return Sentence(
         weights=weights,
         order=tuple(order),
         figures=tuple(figures),
-        prefixes=frozenset(t[:PREFIX] for t in weights if len(t) >= PREFIX),
+        prefixes=frozenset(by_prefix),
         bigrams=frozenset(zip(words, words[1:], strict=False)),
         trigrams=frozenset(zip(words, words[1:], words[2:], strict=False)),
         negated=negated,
         details=details_of(text, lang),
         total=sum(weights.values()),
         question=text.rstrip(" \"'”’»)]").endswith(("?", "？", "¿")),
+        terms=frozenset(weights),
+        by_prefix=by_prefix,
+        figure_weight=sum(w for t, w in weights.items() if t[0] == "#"),
     )
 
 
@@ -558,6 +606,23 @@ def details_in(line: Sentence, other: Sentence) -> bool:
     """`other` repeats the line's names, figures, days and months: when and where something
     happened, and to whom, is part of what happened."""
     return all(_carried(line, other, term) for term in line.details)
+
+
+def _share_bound(a: Sentence, b: Sentence) -> float:
+    """At least `_share(a, b)`, worked out from what the two have in common alone (few terms,
+    for most pairs): `a`'s terms in `b`, those sharing leading letters with one of `b`'s, and
+    `a`'s figures if `b` has any."""
+    if not a.total:
+        return 0.0
+    mine = a.weights
+    shared = sum([mine[t] for t in a.terms & b.terms])  # set operations, in C: few terms reach Python
+    near = sum([a.by_prefix[p] for p in a.prefixes & b.prefixes]) if a.by_prefix else 0.0
+    return (shared + near + (a.figure_weight if b.figures else 0.0)) / a.total
+
+
+def may_overlap(a: Sentence, b: Sentence, share: float) -> bool:
+    """False when `overlap(a, b)` is sure to be below `share`: a cheap test before the exact one."""
+    return max(_share_bound(a, b), _share_bound(b, a)) >= share - 1e-9
 
 
 def overlap(a: Sentence, b: Sentence) -> float:

@@ -262,7 +262,11 @@ def _credit(
         if sim < CANDIDATE_FLOOR:  # do they share a third of either?
             u_news = not texts[u].near_other_source and bool(source_sets[v] - source_sets[u])
             v_news = not texts[v].near_other_source and bool(source_sets[u] - source_sets[v])
-            if (u_news or v_news) and same_fact.overlap(feature(u), feature(v)) >= UNIQUE_SHARE:
+            if (
+                (u_news or v_news)
+                and same_fact.may_overlap(feature(u), feature(v), UNIQUE_SHARE)
+                and same_fact.overlap(feature(u), feature(v)) >= UNIQUE_SHARE
+            ):
                 texts[u].near_other_source |= u_news
                 texts[v].near_other_source |= v_news
             continue

@@ -145,3 +145,24 @@ def test_a_build_of_any_files_completes_inside_its_output(files: list[bytes]) ->
         for feed in ("feed.xml", "sitemap.xml"):
             ElementTree.parse(site / "public" / feed)  # well-formed whatever the articles held
         shutil.rmtree(site / "public")
+
+
+_WORDS = st.sampled_from(
+    "the fire chief Okafor said 1,200 1,100 homes were evacuated on Friday in Port Calloway, and "
+    "firefighters contained burning hillside near Calloway Bay; officials expected rain Saturday "
+    # near matches: terms sharing their first letters ("govern"/"governor"), figures within rounding
+    "government governor internet international 2.9 2.86 percent".split()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=25), st.lists(_WORDS, min_size=1, max_size=25))
+def test_the_cheap_overlap_test_never_turns_away_a_pair_that_overlaps(a: list[str], b: list[str]) -> None:
+    """`may_overlap` spares the exact comparison for most pairs; it must never say no to a pair
+    whose overlap reaches the share, or a sentence would be called "only here" wrongly."""
+    from sitegen.same_fact import may_overlap, overlap, sentence
+
+    first, second = sentence(" ".join(a) + "."), sentence(" ".join(b) + ".")
+    for share in (0.1, 1 / 3, 0.5, 0.9):
+        if overlap(first, second) >= share:
+            assert may_overlap(first, second, share)
