@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import resource
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -193,9 +194,9 @@ def render_stage(
     pages were carried over.
 
     The pages in `first` come before all others (`on_first` hears which are in place): a
-    preview's open page is current sooner. They are found by planning
-    until the last of them is met: the story pages, planned second (after the home pages), are
-    found at once."""
+    preview's open page is current sooner. They are found by planning until the last of them
+    is met (the story pages, planned second after the home pages, are met at once); the pages
+    planned on the way are made next, so nothing is planned twice."""
     out.copy_tree(theme_dir(site_dir, config) / "static")
     out.copy_tree(site_dir / "static")
     rendered = _pages_table(memo, salt, out, report)
@@ -219,25 +220,26 @@ def render_stage(
             rendered.put(page.path, page_print)
         return True
 
-    done = set(written)
-    wanted = set(first) - done
+    pages = plan_pages(archive, config, skip=written, views=views)
+    passed: list[Page] = []  # planned while looking for the first pages: made next, not planned again
+    wanted = set(first) - written
     if wanted:
-        made = set(first) & done
-        for page in plan_pages(archive, config, skip=done, views=views):
-            if page.path in wanted:
-                if make(page):
-                    made.add(page.path)
-                wanted.discard(page.path)
-                done.add(page.path)
-                if not wanted:
-                    break
+        made = set(first) & written
+        for page in pages:
+            if page.path not in wanted:
+                passed.append(page)
+                continue
+            if make(page):
+                made.add(page.path)
+            wanted.discard(page.path)
+            if not wanted:
+                break
         if on_first is not None:
             on_first(made)
     advance = progress("render", None)
-    for page in plan_pages(archive, config, skip=done, views=views):
+    for page in itertools.chain(passed, pages):
         advance(1)
-        if page.path not in done:
-            make(page)
+        make(page)
     entries = memo.table("json", salt, report)  # stories.json, a story each
     for rel, parts in data_files(archive, config, entries).items():
         out.write_parts(rel, parts)
