@@ -225,3 +225,24 @@ def test_the_open_page_reloads_as_soon_as_it_is_made_and_once(tmp_path: Path) ->
         hub.stop()
         server.shutdown()
         server.server_close()
+
+
+def test_dropped_events_make_the_next_rebuild_list_the_content_folder(seeds_site: Path) -> None:
+    """When the kernel's queue overflows, watchdog only logs it: the watcher must hear that log
+    line and stop trusting its list of changed paths, so the next rebuild lists everything."""
+    import logging
+
+    from sitegen.live import LiveSite
+    from sitegen.serve import LiveReload, Watcher, _Dropped
+
+    watcher = Watcher(LiveSite(seeds_site, log=lambda _: None), LiveReload(), False, log=lambda _: None)
+    watcher.sure = True
+    handler = _Dropped(watcher)
+    logging.getLogger("watchdog").addHandler(handler)
+    try:
+        logging.getLogger("watchdog.observers.inotify_c").warning(
+            "Inotify queue overflowed; filesystem events were lost"
+        )
+    finally:
+        logging.getLogger("watchdog").removeHandler(handler)
+    assert watcher.sure is False
