@@ -58,6 +58,22 @@ def test_an_edit_swaps_a_page_in_place_and_reloads_a_page_that_runs_code(server:
     search.close()
 
 
+def test_a_page_that_now_moves_on_by_itself_is_loaded_whole(server: Server, browser) -> None:
+    """A merged story's old page becomes a redirect (a meta refresh): the open tab must follow
+    it, as it would on a reload (a refresh put in by a swap is acted on, as HTML says)."""
+    page = browser.new_page()
+    page.goto(server.story_url())
+    page.locator("article.variant").first.wait_for()
+    templates = server.site / "templates"
+    templates.mkdir()
+    moved = THEME_STORY.read_text("utf-8").replace(
+        "{% block meta %}", '{% block meta %}<meta http-equiv="refresh" content="0; url={{ url(\'sources/\') }}">', 1
+    )
+    (templates / "story.html").write_text(moved, "utf-8")
+    page.wait_for_url(server.base + "sources/", timeout=10_000)
+    page.close()
+
+
 def test_template_edit_and_a_broken_template_show_in_the_open_page(server: Server, browser) -> None:
     page = browser.new_page()
     page.goto(server.story_url())
