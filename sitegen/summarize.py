@@ -345,15 +345,23 @@ def _choose(
 
     chosen: list[int] = []
     used = 0
+    # the chosen lines' vectors, dense (a summary has a handful): a candidate's closeness to them
+    # is then one small product over its own terms, not a sparse matrix made per candidate
+    picked = np.zeros((0, vectors.shape[1]))
+    indptr, indices, data = vectors.indptr, vectors.indices, vectors.data
     for _, u in scored:
         words = len(clean_line(texts[u].text).split())
         if used + words > max_words:
             continue
+        terms, weights = indices[indptr[u] : indptr[u + 1]], data[indptr[u] : indptr[u + 1]]
         if chosen and (
-            any(v in same[u] for v in chosen) or float((vectors[chosen] @ vectors[u].T).max()) >= REDUNDANCY_THRESHOLD
+            any(v in same[u] for v in chosen) or float((picked[:, terms] @ weights).max()) >= REDUNDANCY_THRESHOLD
         ):
             continue
         chosen.append(u)
+        row = np.zeros((1, vectors.shape[1]))
+        row[0, terms] = weights
+        picked = np.vstack([picked, row])
         used += words
         if max_words - used < MIN_WORDS:
             break
