@@ -25,10 +25,23 @@ def server(seeds_site: Path) -> Iterator[Server]:
     running.proc.stdout.close()  # type: ignore[union-attr]
 
 
-def test_article_edit_appears_in_the_open_page(server: Server, browser) -> None:
-    page = browser.new_page()
+def open_story(server: Server, browser, **options):
+    """A tab on the first story's page, once its articles are shown."""
+    page = browser.new_page(**options)
     page.goto(server.story_url())
     page.locator("article.variant").first.wait_for()
+    return page
+
+
+def story_template(server: Server, old: str, new: str) -> None:
+    """The site's own story template: the theme's, with `old` replaced by `new` once."""
+    templates = server.site / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "story.html").write_text(THEME_STORY.read_text("utf-8").replace(old, new, 1), "utf-8")
+
+
+def test_article_edit_appears_in_the_open_page(server: Server, browser) -> None:
+    page = open_story(server, browser)
     seed = server.site / "content" / "001_b05ba9de3f9c4bcc.txt"
     seed.write_text(seed.read_text("utf-8") + "\n\nZanzibar observers reported calm seas all week.\n", "utf-8")
     page.get_by_text("Zanzibar observers reported calm seas").first.wait_for(timeout=10_000)
@@ -41,9 +54,7 @@ def test_article_edit_appears_in_the_open_page(server: Server, browser) -> None:
 def test_an_edit_swaps_a_page_in_place_and_reloads_a_page_that_runs_code(server: Server, browser) -> None:
     """A page that runs no code gets its new version in place: the reader keeps their place and
     nothing is fetched but the page. The search page runs code: it is reloaded whole."""
-    story = browser.new_page(viewport={"width": 800, "height": 400})
-    story.goto(server.story_url())
-    story.locator("article.variant").first.wait_for()
+    story = open_story(server, browser, viewport={"width": 800, "height": 400})
     story.evaluate("window.scrollTo(0, 300); window.keptAcrossEdit = true")
     search = browser.new_page()
     search.goto(server.base + "search/")
@@ -61,23 +72,15 @@ def test_an_edit_swaps_a_page_in_place_and_reloads_a_page_that_runs_code(server:
 def test_a_page_that_now_moves_on_by_itself_is_loaded_whole(server: Server, browser) -> None:
     """A merged story's old page becomes a redirect (a meta refresh): the open tab must follow
     it, as it would on a reload (a refresh put in by a swap is acted on, as HTML says)."""
-    page = browser.new_page()
-    page.goto(server.story_url())
-    page.locator("article.variant").first.wait_for()
-    templates = server.site / "templates"
-    templates.mkdir()
-    moved = THEME_STORY.read_text("utf-8").replace(
-        "{% block meta %}", '{% block meta %}<meta http-equiv="refresh" content="0; url={{ url(\'sources/\') }}">', 1
-    )
-    (templates / "story.html").write_text(moved, "utf-8")
+    page = open_story(server, browser)
+    refresh = '<meta http-equiv="refresh" content="0; url={{ url(\'sources/\') }}">'
+    story_template(server, "{% block meta %}", "{% block meta %}" + refresh)
     page.wait_for_url(server.base + "sources/", timeout=10_000)
     page.close()
 
 
 def test_template_edit_and_a_broken_template_show_in_the_open_page(server: Server, browser) -> None:
-    page = browser.new_page()
-    page.goto(server.story_url())
-    page.locator("article.variant").first.wait_for()
+    page = open_story(server, browser)
     templates = server.site / "templates"
     templates.mkdir()
     good = THEME_STORY.read_text("utf-8").replace(
@@ -166,9 +169,7 @@ def test_search_index_follows_an_edit(seeds_site: Path, browser) -> None:
 
 
 def test_a_broken_article_shows_in_the_overlay_and_the_rest_is_served(server: Server, browser) -> None:
-    page = browser.new_page()
-    page.goto(server.story_url())
-    page.locator("article.variant").first.wait_for()
+    page = open_story(server, browser)
     (server.site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nThe body still counts.\n")
     overlay = page.locator("#sitegen-problems")
     overlay.wait_for(timeout=10_000)  # after the reload, the page shows the rebuild's warnings
