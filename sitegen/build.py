@@ -322,17 +322,15 @@ def cluster_stage(
     touches an article's body past the words clustering reads, or a template edit, re-clusters
     nothing. Otherwise each linkage piece whose inputs are unchanged is taken from the memo."""
     registry_file = site_dir / config.cluster.registry_file
-    previous, problem = StoryRegistry.read(registry_file)
+    previous, problem, registry = StoryRegistry.read(registry_file)
     if problem:
         report.warn(config.cluster.registry_file, problem)
     pins = {a.id: a.story for a in articles if a.story}
     table = memo.table("cluster", "cluster", report)
     inputs = _cluster_inputs(articles, terms, config) if memo.enabled else None
-    if inputs is not None:
-        registry = registry_file.read_bytes() if registry_file.is_file() else b""
-        if isinstance(found := table.get(fingerprint(inputs, registry)), Clustering):
-            table.retain()  # its pieces, for the next edit
-            return found, "reused"
+    if inputs is not None and isinstance(found := table.get(fingerprint(inputs, registry)), Clustering):
+        table.retain()  # its pieces, for the next edit
+        return found, "reused"
     counting = _CountingStore(table)
     clustering = cluster_stories(articles, config.cluster, previous, pins, terms, memo=counting)
     if inputs is not None:
@@ -348,24 +346,18 @@ def _cluster_inputs(
     articles: list[Article], terms: Mapping[str, ArticleTerms] | None, config: SiteConfig
 ) -> str | None:
     """Everything `cluster_stories` reads but the registry, hashed; None when some article's
-    terms are not known."""
+    terms are not known. Each article's terms carry a hash of all clustering reads of it
+    (`ArticleTerms.clustered`), so the key costs a few bytes per article."""
     if terms is None:
         return None
     parts = []
     for a in articles:
         found = terms.get(a.id)
-        if found is None:
+        if found is None or not found.clustered:
             return None
         # an id's length before it: no two lists of ids join into the same text
-        parts.append(f"{len(a.id)}:{a.id}{found.clustered}" if found.clustered else "")
-    if all(parts):
-        return fingerprint("clustering", config.cluster, "".join(parts))
-    rows = [
-        (a.id, a.date, a.title, a.title_derived, a.story, t.id_bytes, t.weight_bytes, t.meaning_bytes)
-        for a in articles
-        for t in (terms[a.id],)
-    ]
-    return fingerprint("clustering", config.cluster, rows)
+        parts.append(f"{len(a.id)}:{a.id}{found.clustered}")
+    return fingerprint("clustering", config.cluster, "".join(parts))
 
 
 def parse_salt(config: SiteConfig) -> str:

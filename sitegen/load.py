@@ -152,32 +152,24 @@ def load_articles(
     listing = _listing(content_dir, report, previous, changed)
     stamps = listing.stamps
     for file in listing.files:
-        ours = stamps.get(file.rel)
-        if ours is not None:  # the watcher saw no change since this process stamped it
-            stamp, key = ours
-            if stamp[1] < settled and stamp[2] < settled:
-                index[file.rel] = ours
-            loaded = cache.get(key)
-            if not isinstance(loaded, Loaded):
-                misses.append((len(results), file, key))
-                loaded = None
-            results.append(loaded)
-            continue
-        try:
-            found = os.stat(file.path)
-            stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-            entry = known.get(file.rel)
-            if entry is not None and entry[0] == stamp:
-                key = entry[1]  # unchanged since a build read it: not read again
-            else:
-                with open(file.path, "rb") as fh:
-                    key = file_digest(file, fh.read())
-        except OSError as exc:
-            report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
-            continue
-        stamps[file.rel] = (stamp, key)
-        if max(found.st_mtime_ns, found.st_ctime_ns) < settled:
-            index[file.rel] = (stamp, key)
+        ours = stamps.get(file.rel)  # set: the watcher saw no change since this process stated it
+        if ours is None:
+            try:
+                found = os.stat(file.path)
+                stamp: tuple[int, ...] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+                entry = known.get(file.rel)
+                if entry is not None and entry[0] == stamp:
+                    key = entry[1]  # unchanged since a build read it: not read again
+                else:
+                    with open(file.path, "rb") as fh:
+                        key = file_digest(file, fh.read())
+            except OSError as exc:
+                report.skip(file.rel, f"unreadable: {exc.strerror or exc}")
+                continue
+            ours = stamps[file.rel] = (stamp, key)
+        stamp, key = ours
+        if max(stamp[1], stamp[2]) < settled:  # modification and change times
+            index[file.rel] = ours
         loaded = cache.get(key)
         if not isinstance(loaded, Loaded):
             misses.append((len(results), file, key))  # not the bytes: whoever parses reads them again

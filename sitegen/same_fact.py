@@ -354,7 +354,6 @@ class Sentence:
     details: frozenset[str] = frozenset()  # terms a carrier must repeat: names, figures, days and months
     total: float = 0.0  # the sum of `weights`
     question: bool = False  # it asks rather than states ("Can Titanfall raise Xbox One sales?")
-    terms: frozenset[str] = frozenset()  # the keys of `weights`
     by_prefix: dict[str, float] | None = None  # leading letters → weight of the longer terms with them
     figure_weight: float = 0.0  # the weight of its figures
 
@@ -436,7 +435,6 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
         details=details_of(text, lang),
         total=sum(weights.values()),
         question=text.rstrip(" \"'”’»)]").endswith(("?", "？", "¿")),
-        terms=frozenset(weights),
         by_prefix=by_prefix,
         figure_weight=sum(w for t, w in weights.items() if t[0] == "#"),
     )
@@ -615,7 +613,7 @@ def _share_bound(a: Sentence, b: Sentence) -> float:
     if not a.total:
         return 0.0
     mine = a.weights
-    shared = sum([mine[t] for t in a.terms & b.terms])  # set operations, in C: few terms reach Python
+    shared = sum([mine[t] for t in mine.keys() & b.weights.keys()])  # set operations, in C: few terms reach Python
     near = sum([a.by_prefix[p] for p in a.prefixes & b.prefixes]) if a.by_prefix else 0.0
     return (shared + near + (a.figure_weight if b.figures else 0.0)) / a.total
 

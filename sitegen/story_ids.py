@@ -32,14 +32,17 @@ class StoryRegistry:
     redirects: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, path: Path) -> tuple[StoryRegistry, str | None]:
-        """The registry at `path` (empty when missing) and a problem description if it was unusable."""
+    def read(cls, path: Path) -> tuple[StoryRegistry, str | None, bytes]:
+        """The registry at `path` (empty when missing), a problem description if it was
+        unusable, and the file's bytes (b"" when missing): they are part of the clustering's key."""
         if not path.exists():
-            return cls(), None
+            return cls(), None, b""
+        text = b""
         try:
-            data = json.loads(path.read_text("utf-8"))
+            text = path.read_bytes()
+            data = json.loads(text.decode("utf-8"))
             if data.get("format") != _FORMAT:
-                return cls(), f"unknown format {data.get('format')!r}; starting a new registry"
+                return cls(), f"unknown format {data.get('format')!r}; starting a new registry", text
             stories = {str(k): tuple(map(str, v)) for k, v in data["stories"].items() if _SLUG.match(str(k))}
             redirects = {
                 str(k): str(v)
@@ -47,8 +50,8 @@ class StoryRegistry:
                 if _SLUG.match(str(k)) and _SLUG.match(str(v))
             }
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            return cls(), f"unreadable ({exc.__class__.__name__}: {exc}); starting a new registry"
-        return cls(stories, redirects), None
+            return cls(), f"unreadable ({exc.__class__.__name__}: {exc}); starting a new registry", text
+        return cls(stories, redirects), None, text
 
     def text(self) -> str:
         """The file's text: the same registry always gives the same bytes."""
