@@ -40,10 +40,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
-from sitegen.terms import base_lang, tokens
+from sitegen.terms import base_lang, cached_term, tokens
 from sitegen.terms import term as index_term
 
 ATTRIBUTION_WEIGHT = 0.1  # reporting words and speakers: "Okafor said" is who speaks, not what happened
@@ -149,6 +149,9 @@ class _Word(NamedTuple):
     reporting: bool  # a stop word or a reporting word (`_speaker_words`), not a figure
     name: str | None  # its term, when capitalised past a sentence's first word makes it a name
     calendar: bool  # a day or a month
+    capital: bool  # it opens with a capital letter
+    index_term: str | None  # its index term (`sitegen.terms.term`): what the summary's vectors count
+    key: str  # its weights key: "#value" for a figure, else its term (or "")
 
 
 @cache
@@ -177,6 +180,9 @@ def _word(token: str, lang: str) -> _Word:
         reporting=not token[0].isdigit() and (term is None or term in _attribution(lang)),
         name=term if named else None,
         calendar=lower in _calendar(lang),
+        capital=token[0].isupper(),
+        index_term=cached_term(token, lang),
+        key=f"#{value!r}" if value is not None else term or "",
     )
     _word_table(lang)[token] = word
     return word
@@ -236,19 +242,18 @@ def _speech(lang: str) -> frozenset[str]:
     return frozenset(_SPEECH.get(base_lang(lang), "").split())
 
 
-def _speaker_words(words: Sequence[str], lang: str, whole: bool) -> int:
-    """How many of a clause's leading words say who speaks (up to MAX_SPEAKER content words name
-    the speaker). A clause that is only a speaker and a speech word is all attribution, unless it
-    is the `whole` sentence: ", fire chief Okafor said on Monday", ", said Dr. Okafor", ", according
-    to the police". In a longer clause, the speaker and the speech word that open it, with the
-    reporting words right after ("Fire chief Okafor told reporters on Monday that ...")."""
-    table = _words_of(lang)
-    info = [table.get(word) or _word(word, lang) for word in words]
+def _speaker_words(info: Sequence[_Word], whole: bool) -> int:
+    """How many of a clause's leading words (`info`: its tokens' `_Word`) say who speaks (up to
+    MAX_SPEAKER content words name the speaker). A clause that is only a speaker and a speech word
+    is all attribution, unless it is the `whole` sentence: ", fire chief Okafor said on Monday",
+    ", said Dr. Okafor", ", according to the police". In a longer clause, the speaker and the
+    speech word that open it, with the reporting words right after ("Fire chief Okafor told
+    reporters on Monday that ...")."""
     at = next((i for i, word in enumerate(info) if word.speech), None)
     if at is None:
         return 0
     tail = last = at + 1  # the reporting and stop words after the speech word; the last reporting one
-    while tail < len(words) and info[tail].reporting:
+    while tail < len(info) and info[tail].reporting:
         tail += 1
         if info[tail - 1].term is not None:
             last = tail
@@ -256,12 +261,12 @@ def _speaker_words(words: Sequence[str], lang: str, whole: bool) -> int:
     if speaker > MAX_SPEAKER:
         return 0
     if not whole:
-        if tail == len(words):
-            return len(words)
-        named = [word for word, known in zip(words[tail:], info[tail:], strict=True) if not known.reporting]
+        if tail == len(info):
+            return len(info)
+        named = [word for word in info[tail:] if not word.reporting]
         prepositional = info[at].lower in _PREPOSITIONS
-        if not speaker and len(named) <= MAX_SPEAKER and (prepositional or all(w[0].isupper() for w in named)):
-            return len(words)
+        if not speaker and len(named) <= MAX_SPEAKER and (prepositional or all(w.capital for w in named)):
+            return len(info)
     return last
 
 
@@ -356,70 +361,64 @@ class Sentence:
     question: bool = False  # it asks rather than states ("Can Titanfall raise Xbox One sales?")
     by_prefix: dict[str, float] | None = None  # leading letters → weight of the longer terms with them
     figure_weight: float = 0.0  # the weight of its figures
+    index_terms: tuple[str, ...] = ()  # its index terms in order (`sitegen.terms.index_terms`)
 
 
-@lru_cache(maxsize=4096)  # asked by `details_of` and `sentence` of the same text in turn
-def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(found) for found in (tokens(clause) for clause in _CLAUSE.split(text)) if found)
-
-
-@lru_cache(maxsize=100_000)
-def details_of(text: str, lang: str = "en") -> frozenset[str]:
-    """The terms a sentence's carrier must repeat: names (capitalised words past the first, titles
-    aside), figures ("#1200.0"), days and months. Also asked of every sentence of a story alone,
-    to know which outlets name what."""
-    found: set[str] = set()
-    table = _words_of(lang)
-    for c, clause in enumerate(_clauses(text)):
-        for i, token in enumerate(clause):
-            word = table.get(token) or _word(token, lang)
-            if word.value is not None:
-                found.add(f"#{word.value!r}")
-            elif (c or i) and word.name is not None:
-                found.add(word.name)
-            elif word.calendar and word.term is not None:
-                found.add(word.term)
-    return frozenset(found)
+def _clauses(text: str) -> list[list[str]]:
+    return [found for found in (tokens(clause) for clause in _CLAUSE.split(text)) if found]
 
 
 def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sentence:
-    """A sentence's content terms (sitegen.terms: stop words dropped, stemmed, per language) and
-    figures, weighted; its word order; whether it is negated. `rarity`, when given, weighs each
-    content word (by its lower-cased form); otherwise every content word weighs 1."""
+    """A sentence's content terms (stop words dropped, stemmed, per language) and figures,
+    weighted; its word order; whether it is negated; what a carrier must repeat (`details`); its
+    index terms. One pass over its tokens makes all of these: a story's summary asks them of
+    every sentence, and tokenizing each sentence once per use cost half of summarizing.
+    `rarity`, when given, weighs each content word (by its lower-cased form); otherwise every
+    content word weighs 1."""
     attribution = _attribution(lang)
     table = _words_of(lang)
     weights: dict[str, float] = {}
     order: list[str] = []
     figures: list[float] = []
     words: list[str] = []
+    index: list[str] = []
+    details: set[str] = set()
     negated = False
     clauses = _clauses(text)
-    for clause in clauses:
-        speaker = _speaker_words(clause, lang, whole=len(clauses) == 1)
-        for i, token in enumerate(clause):
-            word = table.get(token) or _word(token, lang)
-            negated |= word.negates
-            if word.value is not None:
-                key = f"#{word.value!r}"
+    whole = len(clauses) == 1
+    for c, clause in enumerate(clauses):
+        info = [table.get(token) or _word(token, lang) for token in clause]
+        speaker = _speaker_words(info, whole)
+        for i, word in enumerate(info):
+            if word.index_term is not None:
+                index.append(word.index_term)
+            if word.negates:
+                negated = True
+            key = word.key
+            if word.value is not None:  # a figure: content, and a detail a carrier must repeat
+                details.add(key)
                 figures.append(word.value)
                 weights[key] = FIGURE_WEIGHT
                 order.append(key)
                 words.append(word.lower)
                 continue
-            term = word.term
-            if term is not None and term in attribution:
-                weights.setdefault(term, ATTRIBUTION_WEIGHT)
+            if (c or i) and word.name is not None:  # a name past the sentence's first word
+                details.add(word.name)
+            elif word.calendar and key:
+                details.add(key)
+            if key and key in attribution:
+                weights.setdefault(key, ATTRIBUTION_WEIGHT)
                 continue
             if i < speaker:
-                if term is not None:
-                    weights.setdefault(term, ATTRIBUTION_WEIGHT)
+                if key:
+                    weights.setdefault(key, ATTRIBUTION_WEIGHT)
                 continue
             words.append(word.lower)
-            if term is None:
+            if not key:
                 continue
             weight = 1.0 if rarity is None else rarity(word.lower, lang)
-            weights[term] = max(weights.get(term, 0.0), weight)
-            order.append(term)
+            weights[key] = max(weights.get(key, 0.0), weight)
+            order.append(key)
     by_prefix: dict[str, float] = {}
     for t, w in weights.items():
         if len(t) >= PREFIX:
@@ -432,11 +431,12 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
         bigrams=frozenset(zip(words, words[1:], strict=False)),
         trigrams=frozenset(zip(words, words[1:], words[2:], strict=False)),
         negated=negated,
-        details=details_of(text, lang),
+        details=frozenset(details),
         total=sum(weights.values()),
         question=text.rstrip(" \"'”’»)]").endswith(("?", "？", "¿")),
         by_prefix=by_prefix,
         figure_weight=sum(w for t, w in weights.items() if t[0] == "#"),
+        index_terms=tuple(index),
     )
 
 

@@ -115,19 +115,27 @@ _TERM_IDS: dict[str, int] = {}  # index term → a number, per process
 _MAX_TERMS = 500_000  # bounded: an endless vocabulary must not grow memory forever
 
 
-def _term_ids(text: str, lang: str) -> np.ndarray:
-    """A sentence's index terms as numbers, once per text: wire copy repeats sentences word for
-    word across a story's variants, and numbers make the vectors without a vocabulary of strings."""
+def _bound_vocabulary() -> None:
+    """Forget the numbers when there are too many; called before a story's vectors are made,
+    never while, so one story's numbers all come from one vocabulary."""
     if len(_TERM_IDS) > _MAX_TERMS:
         _TERM_IDS.clear()
         _sentence_ids.cache_clear()
+
+
+def _term_ids(text: str, lang: str) -> np.ndarray:
+    """A text's index terms as numbers, once per text; numbers make the vectors without a
+    vocabulary of strings."""
     return _sentence_ids(text, lang)
 
 
 @lru_cache(maxsize=100_000)
 def _sentence_ids(text: str, lang: str) -> np.ndarray:
-    ids = [_TERM_IDS.setdefault(t, len(_TERM_IDS)) for t in index_terms(text, lang)]
-    return np.array(ids, dtype=np.int64)
+    return _ids(index_terms(text, lang))
+
+
+def _ids(terms: Iterable[str]) -> np.ndarray:
+    return np.array([_TERM_IDS.setdefault(t, len(_TERM_IDS)) for t in terms], dtype=np.int64)
 
 
 def _candidates(vectors: scipy.sparse.csr_matrix, block: int = 1024) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -197,9 +205,11 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
         texts[found].members.append(index)
         texts[found].articles.add(s.article)
     owners = [frozenset(t.articles) for t in texts]  # word for word, before same facts are added
-    vectors = _vectors([_term_ids(t.text, t.lang) for t in texts], [len(t.members) for t in texts])
+    _bound_vocabulary()
+    analysed = [same_fact.sentence(t.text, t.lang) for t in texts]
+    vectors = _vectors([_ids(a.index_terms) for a in analysed], [len(t.members) for t in texts])
     sources = [a.source for a in articles]
-    same, best = _credit(texts, owners, sources, vectors)
+    same, best = _credit(texts, analysed, owners, sources, vectors)
     chosen = _choose(articles, sentences, texts, owners, vectors, same, best, max_words)
     summary = tuple(
         SummarySentence(
@@ -214,19 +224,16 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
 
 
 def _credit(
-    texts: list[_Text], owners: list[frozenset[int]], sources: list[str], vectors: scipy.sparse.csr_matrix
+    texts: list[_Text],
+    analysed: list[same_fact.Sentence],
+    owners: list[frozenset[int]],
+    sources: list[str],
+    vectors: scipy.sparse.csr_matrix,
 ) -> tuple[dict[int, set[int]], dict[tuple[int, int], tuple[float, int]]]:
     """Who states each wording: the same-fact decision on the candidate pairs, each wording's
     articles grown by those that state it (and `near_other_source` set where "only here" would
     be unsafe). Returns, per wording, the wordings that state it, and for ranking (no claim is
     made of it) each wording's closest echo in every other article (RANKING_ALIGN)."""
-    features: dict[int, same_fact.Sentence] = {}
-
-    def feature(u: int) -> same_fact.Sentence:
-        if u not in features:
-            features[u] = same_fact.sentence(texts[u].text, texts[u].lang)
-        return features[u]
-
     same: dict[int, set[int]] = {u: set() for u in range(len(texts))}
     best: dict[tuple[int, int], tuple[float, int]] = {}
     pairs_u, pairs_v, pairs_sim = _candidates(vectors)
@@ -241,7 +248,7 @@ def _credit(
     # "only here" is a claim too: a sentence that names a name, a figure or a day another source's
     # sentence names, or shares a third of its content with one, may report the same thing
     detail_sources: dict[str, set[str]] = {}
-    named = [same_fact.details_of(text.text, text.lang) for text in texts]
+    named = [a.details for a in analysed]
     for u in range(len(texts)):
         for detail in named[u]:
             detail_sources.setdefault(detail, set()).update(source_sets[u])
@@ -264,8 +271,8 @@ def _credit(
             v_news = not texts[v].near_other_source and bool(source_sets[u] - source_sets[v])
             if (
                 (u_news or v_news)
-                and same_fact.may_overlap(feature(u), feature(v), UNIQUE_SHARE)
-                and same_fact.overlap(feature(u), feature(v)) >= UNIQUE_SHARE
+                and same_fact.may_overlap(analysed[u], analysed[v], UNIQUE_SHARE)
+                and same_fact.overlap(analysed[u], analysed[v]) >= UNIQUE_SHARE
             ):
                 texts[u].near_other_source |= u_news
                 texts[v].near_other_source |= v_news
@@ -275,7 +282,7 @@ def _credit(
                 for a in owners[y]:
                     if sim > best.get((x, a), (0.0, 0))[0]:
                         best[(x, a)] = (sim, y)
-        v_states_u, u_states_v = same_fact.carried_both(feature(u), feature(v))
+        v_states_u, u_states_v = same_fact.carried_both(analysed[u], analysed[v])
         if v_states_u:
             same[u].add(v)
         if u_states_v:
@@ -442,6 +449,7 @@ def representative_title(articles: Sequence[Article]) -> str:
     titled = [a for a in articles if not a.title_derived]
     if len(titled) < 3:  # with two, neither is closer to the other: take the earliest
         return (titled or list(articles))[0].title
+    _bound_vocabulary()
     vectors = _vectors([_term_ids(a.title, a.lang) for a in titled])
     closeness = np.asarray((vectors @ vectors.T).sum(axis=1)).ravel()
     best = max(range(len(titled)), key=lambda i: (round(float(closeness[i]), 9), -i))
