@@ -102,6 +102,9 @@ class SummaryLine(NamedTuple):
 
     text: str
     sources: list[SourceLink]
+    # the story's sources that do not carry it, when they are fewer than those that do: a line
+    # 195 of 200 outlets carry is shown as "every source but these 5", not as 195 names
+    missing: list[SourceLink] | None = None
 
 
 @dataclass(slots=True)
@@ -121,6 +124,8 @@ class VariantView:
     # a variant before it on the page carries every sentence marked "all": search indexes those
     # there only (each copy would add to Pagefind's index, and to its memory, for no new match)
     echoes: bool = False
+    folded: bool = False  # shown folded (a `<details>`): past the first few on a big story's page
+    page: str = ""  # the page it is on, a site path: its story's, or one of the story's report pages
 
     @property
     def marked_html(self) -> Markup:
@@ -152,7 +157,21 @@ class SourceRow:
     date: datetime | None  # its own date, else its story's
     undated: bool
     story: StoryView
-    anchor: str  # its place on the story's page
+    anchor: str  # its element id on `page`
+    page: str = ""  # the page that shows it whole, a site path: its story's, or a report page of a big story
+
+
+class TimelineRow(NamedTuple):
+    """One report in a story's timeline: a line each, however many reports the story has."""
+
+    source: SourceLink
+    title: str
+    date: datetime | None  # its own date, else the story's
+    undated: bool
+    first: bool  # the first report
+    delay: str  # how long after the first report ("+3 h"); "" for the first
+    page: str  # the page that shows it whole, a site path
+    anchor: str  # its element id there
 
 
 @dataclass(slots=True)
@@ -174,7 +193,7 @@ class Pager:
 class HomeContext:
     """The home page and its later pages (`page/N/`)."""
 
-    pager: Pager  # every story, newest first, a page of them at a time
+    pager: Pager  # every story but the top ones, newest first, a page of them at a time
     stories: list[StoryView]  # this page's stories, newest first
     top: list[StoryView]  # the most covered recent stories, on page 1 only
 
@@ -188,11 +207,25 @@ class StoryContext:
     sources: list[SourceLink]  # every source in the story, by its first report
     tags: list[TagLink]  # its articles' tags
     summary: list[SummaryLine]  # the merged summary, in reading order
-    variants: list[VariantView]  # oldest first
+    variants: list[VariantView]  # the reports on this page, oldest first (a big story's first few)
     first_source: str | None  # who reported it first; None when no article is dated
     related: list[StoryLink]  # separate stories about related events
     filter_months: list[str]  # YYYY-MM of its articles, for the search filters
     filter_years: list[str]  # YYYY of its articles
+    timeline: list[TimelineRow] = field(default_factory=list)  # every report, oldest first
+    report_pages: list[IndexEntry] = field(default_factory=list)  # where the reports not on this page are
+
+
+@dataclass(slots=True)
+class ReportsContext:
+    """A page of a big story's reports: those its own page has no room for."""
+
+    story: Story
+    trail: list[Crumb]  # the archive, then the story
+    variants: list[VariantView]  # this page's reports, oldest first
+    pages: list[IndexEntry]  # every report page of the story (this one included)
+    number: int  # this page's, from 1
+    sources: list[SourceLink]  # every source in the story
 
 
 @dataclass(slots=True)
@@ -281,6 +314,7 @@ class PlainContext:
 PageContext = (
     HomeContext
     | StoryContext
+    | ReportsContext
     | SourceContext
     | SourcesContext
     | TagContext
@@ -297,6 +331,7 @@ PageContext = (
 TEMPLATES: dict[str, type[PageContext]] = {
     "index.html": HomeContext,
     "story.html": StoryContext,
+    "reports.html": ReportsContext,
     "source.html": SourceContext,
     "sources.html": SourcesContext,
     "tag.html": TagContext,

@@ -21,6 +21,7 @@ VIEWS: tuple[type, ...] = (
     context.IndexEntry,
     context.YearEntry,
     context.SourceRow,
+    context.TimelineRow,
     context.SummaryLine,
     context.VariantView,
     context.MarkedSentence,

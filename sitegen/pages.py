@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slugify import slugify
@@ -27,6 +28,7 @@ from sitegen.context import (
     Pager,
     PlainContext,
     RedirectContext,
+    ReportsContext,
     SitemapContext,
     SourceContext,
     SourceLink,
@@ -39,6 +41,7 @@ from sitegen.context import (
     TagContext,
     TagLink,
     TagsContext,
+    TimelineRow,
     VariantView,
     YearEntry,
 )
@@ -169,15 +172,17 @@ _VIEW_TOKENS: dict[int, tuple[str, ...]] = {}
 
 
 def _row_stand_in(row: SourceRow) -> tuple[Any, ...] | None:
-    """A source page's row is made from its article and its story's view alone."""
+    """A source page's row is made from its article, its story's view and the page showing it."""
     view = _view_stand_in(row.story)
-    return ("row", row.article.id, row.article.path, row.article.digest, view) if view and row.article.digest else None
+    if not (view and row.article.digest):
+        return None
+    return ("row", row.article.id, row.article.path, row.article.digest, view, row.page)
 
 
 STAND_INS[StoryView] = _view_stand_in
 STAND_INS[SourceRow] = _row_stand_in
 # named tuples pickle through Python code of their own; as their name and fields, one call
-for _named in (SourceLink, StoryLink, TagLink, SummaryLine, MarkedSentence):
+for _named in (SourceLink, StoryLink, TagLink, SummaryLine, MarkedSentence, TimelineRow):
     STAND_INS[_named] = lambda value: (type(value).__name__, *value)
 
 
@@ -249,7 +254,9 @@ def plan_pages(
     listed: list[str] = []  # every page a crawler should find, for the sitemap
 
     top = top_stories(newest)
-    for path, pager in paginate(newest, config.stories_per_page, ""):
+    # the latest stories, less the top ones page 1 shows above them: no story twice on a page
+    on_top = {view.id for view in top}
+    for path, pager in paginate([v for v in newest if v.id not in on_top], config.stories_per_page, ""):
         lead = top if pager.number == 1 else []
         listed.append(served_at(path))
         yield Page(path, "index.html", HomeContext(pager, pager.items, lead))
@@ -258,8 +265,12 @@ def plan_pages(
     links = {v.id: StoryLink(v.id, v.url, v.title, v.first_published, v.sources) for v in newest}
     for story in stories:
         listed.append(story.url)
+        articles = archive.story_articles(story)
         if f"{story.url}index.html" not in skip:
-            yield story_page(story, archive.story_articles(story), slugs, links)
+            yield story_page(story, articles, slugs, links)
+        for page in report_pages(story, articles, slugs):
+            listed.append(served_at(page.path))
+            yield page
 
     yield from _source_pages(archive, config, slugs, views, listed)
     yield from _tag_pages(newest, config, listed)
@@ -282,13 +293,21 @@ def _source_pages(
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in archive.articles.values():
         by_source[article.source].append(article)
+    # where each report of a big story is shown whole (the others are on their story's page)
+    placed = {
+        article_id: variant_page(story.url, n)
+        for story in archive.stories.values()
+        if len(story.article_ids) > PAGE_VARIANTS
+        for n, article_id in enumerate(story.article_ids)
+    }
     entries = []
     for name in sorted(by_source, key=str.casefold):
         source_articles = sorted(by_source[name], key=lambda a: _newest_first(archive.article_date(a.id), a.id))
-        rows = [
-            SourceRow(a, archive.article_date(a.id), a.date is None, views[archive.story_of[a.id]], article_anchor(a))
-            for a in source_articles
-        ]
+        rows = []
+        for a in source_articles:
+            view = views[archive.story_of[a.id]]
+            page = placed.get(a.id, view.url)
+            rows.append(SourceRow(a, archive.article_date(a.id), a.date is None, view, article_anchor(a), page))
         first = f"sources/{slugs[name]}/"
         entries.append(IndexEntry(name, first, len(source_articles)))
         # the source's feed: the stories it covered, by its newest report in each
@@ -518,31 +537,117 @@ def story_context(
     story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]
 ) -> StoryContext:
     dated = [a.date for a in articles if a.date]
-    total = len(story.sources)
+    shown = articles[:PAGE_VARIANTS]
     return StoryContext(
         story=story,
         trail=archive_trail(story.first_published),
         sources=source_links(story.sources, slugs),
         tags=story_tags(articles),
-        summary=[SummaryLine(s.text, source_links(s.sources, slugs)) for s in story.summary.sentences],
-        variants=[
-            VariantView(
-                article=a,
-                anchor=article_anchor(a),
-                date=a.date or story.first_published,  # as Archive.article_date
-                undated=a.date is None,
-                source_url=f"sources/{slugs[a.source]}/",
-                original_url=safe_url(a.url),
-                unique_sentences=story.summary.unique_sentences.get(a.id, ()),
-                marked=marked_paragraphs(a, story.summary.coverage.get(a.id, ()), total) if total > 1 else None,
-                first=bool(dated) and a.date == dated[0] and a is articles[0],
-                delay=delay(dated[0] if dated else None, a.date),
-                echoes=n > 0,
-            )
-            for n, a in enumerate(articles)
-        ],
+        summary=[_summary_line(s.text, s.sources, story.sources, slugs) for s in story.summary.sentences],
+        variants=_variants(story, articles, slugs, range(len(shown))),
         first_source=articles[0].source if dated else None,
         related=[links[r] for r in story.related if r in links],
         filter_months=sorted({f"{d:%Y-%m}" for d in dated}),
         filter_years=sorted({f"{d:%Y}" for d in dated}),
+        timeline=[
+            TimelineRow(
+                source=SourceLink(a.source, f"sources/{slugs[a.source]}/"),
+                title=a.title,
+                date=a.date or story.first_published,
+                undated=a.date is None,
+                first=bool(dated) and a.date == dated[0] and n == 0,
+                delay=delay(dated[0] if dated else None, a.date),
+                page=variant_page(story.url, n),
+                anchor=article_anchor(a),
+            )
+            for n, a in enumerate(articles)
+        ],
+        report_pages=_report_index(story, len(articles)),
     )
+
+
+def _summary_line(text: str, sources: Sequence[str], every: Sequence[str], slugs: dict[str, str]) -> SummaryLine:
+    carried = set(sources)
+    missing = [name for name in every if name not in carried]
+    shown = missing if len(missing) < len(sources) else None
+    return SummaryLine(text, source_links(sources, slugs), None if shown is None else source_links(shown, slugs))
+
+
+# A big story's page shows its first reports and lists every report in its timeline; the texts
+# of the rest are on report pages, so a story of hundreds of reports stays a page a phone can
+# load (bench: a 500-report story's page, tests/test_pages.py).
+OPEN_VARIANTS = 5  # reports shown open on a story's page; the next ones are folded
+PAGE_VARIANTS = 20  # reports on a story's page in all
+REPORTS_PER_PAGE = 50  # reports on each report page after those
+
+
+def variant_page(story_url: str, index: int) -> str:
+    """The page that shows a story's `index`-th report (oldest first) whole, a site path."""
+    if index < PAGE_VARIANTS:
+        return story_url
+    return f"{story_url}reports/{(index - PAGE_VARIANTS) // REPORTS_PER_PAGE + 1}/"
+
+
+def _report_index(story: Story, count: int) -> list[IndexEntry]:
+    """The story's report pages, each named by the reports it holds ("21–70")."""
+    entries = []
+    for start in range(PAGE_VARIANTS, count, REPORTS_PER_PAGE):
+        end = min(start + REPORTS_PER_PAGE, count)
+        entries.append(IndexEntry(f"{start + 1}–{end}", variant_page(story.url, start), end - start))
+    return entries
+
+
+def _variants(story: Story, articles: Sequence[Article], slugs: dict[str, str], indexes: range) -> list[VariantView]:
+    dated = [a.date for a in articles if a.date]
+    total = len(story.sources)
+    return [
+        VariantView(
+            article=a,
+            anchor=article_anchor(a),
+            date=a.date or story.first_published,  # as Archive.article_date
+            undated=a.date is None,
+            source_url=f"sources/{slugs[a.source]}/",
+            original_url=safe_url(a.url),
+            unique_sentences=story.summary.unique_sentences.get(a.id, ()),
+            marked=marked_paragraphs(a, story.summary.coverage.get(a.id, ()), total) if total > 1 else None,
+            first=bool(dated) and a.date == dated[0] and n == 0,
+            delay=delay(dated[0] if dated else None, a.date),
+            echoes=n > 0,
+            folded=OPEN_VARIANTS <= n < PAGE_VARIANTS,
+            page=variant_page(story.url, n),
+        )
+        for n in indexes
+        for a in (articles[n],)
+    ]
+
+
+def _reports_context(
+    story: Story, articles: Sequence[Article], slugs: dict[str, str], index: list[IndexEntry], number: int
+) -> ReportsContext:
+    start = PAGE_VARIANTS + (number - 1) * REPORTS_PER_PAGE
+    return ReportsContext(
+        story=story,
+        trail=[*archive_trail(story.first_published), (story.title, story.url)],
+        variants=_variants(story, articles, slugs, range(start, start + index[number - 1].count)),
+        pages=index,
+        number=number,
+        sources=source_links(story.sources, slugs),
+    )
+
+
+def report_pages(story: Story, articles: Sequence[Article], slugs: dict[str, str]) -> Iterator[Page]:
+    """The report pages of a story with more reports than its page holds (none for most)."""
+    index = _report_index(story, len(articles))
+    for number, entry in enumerate(index, start=1):
+        yield Page(
+            f"{entry.url}index.html",
+            "reports.html",
+            make=partial(_reports_context, story, articles, slugs, index, number),
+            inputs=(
+                "reports",
+                number,
+                story,
+                () if story.digest else tuple(articles),
+                [slugs[name] for name in story.sources],
+            ),
+        )

@@ -74,7 +74,14 @@ def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -
         url=lambda path="": base_path + path.lstrip("/"),
         abs_url=lambda path="": config.site_url + path.lstrip("/"),
     )
-    env.filters.update(date=format_date, isodate=iso_date, safe_url=safe_url, pagefind=pagefind_value, json_ld=json_ld)
+    env.filters.update(
+        date=format_date,
+        short_date=short_date,
+        isodate=iso_date,
+        safe_url=safe_url,
+        pagefind=pagefind_value,
+        json_ld=json_ld,
+    )
     return env
 
 
@@ -100,6 +107,15 @@ def format_date(value: datetime | None, with_time: bool = False) -> str:
     if with_time and (value.hour or value.minute):
         text += f", {value:%H:%M} UTC"
     return text
+
+
+def short_date(value: datetime | None, year: int | None = None) -> str:
+    """A date as a timeline's line shows it: "3 Aug 09:10", with the year when it is not `year`
+    ("3 Aug 2024, 09:10"). A story of hundreds of reports lists each in a line."""
+    if value is None:
+        return "undated"
+    text = f"{value.day} {value:%b}" + ("" if value.year == year else f" {value.year},")
+    return f"{text} {value:%H:%M}" if value.hour or value.minute else text.rstrip(",")
 
 
 def iso_date(value: datetime | None) -> str:
