@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -177,3 +178,31 @@ def test_the_big_story_pages_pass_axe(big_site: Path, serve_dir, browser) -> Non
             found[path or "/"] = violations
     page.close()
     assert found == {}
+
+
+def test_a_warm_build_after_an_edit_equals_a_clean_build(tmp_path: Path) -> None:
+    """Report pages and the source rows pointing into them follow an edit as a clean build would:
+    a report moves when an earlier one is dated later, and pages carried over stay right."""
+    site = _big_story_site(tmp_path / "site")
+    quiet_build(site, search=False)
+    # report 30 (on the story's first report page) is re-dated to the end: every report after it
+    # moves up one place, across the story page, the report pages and its outlet's page
+    moved = site / "content" / "outlet-030" / "report-030.md"
+    moved.write_text(
+        moved.read_text("utf-8").replace("date: 2026-08-03T12:30:00+00:00", "date: 2026-08-06T09:00:00+00:00")
+    )
+    assert "2026-08-06" in moved.read_text("utf-8")
+    warm = quiet_build(site, search=False)
+    assert warm.cache_hits > 0
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    quiet_build(clean, search=False, use_cache=False)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    warm_files, clean_files = files(site / "public"), files(clean / "public")
+    assert warm_files.keys() == clean_files.keys()
+    assert [path for path in warm_files if warm_files[path] != clean_files[path]] == []
+    report_page = (site / "public" / "stories" / "ridgeline-fire" / "reports" / "10" / "index.html").read_text("utf-8")
+    assert 'id="a-outlet-030-report-030"' in report_page  # now the last report
