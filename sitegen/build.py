@@ -365,5 +365,11 @@ def parse_salt(config: SiteConfig) -> str:
     cluster = config.cluster
     meaning = cluster.semantic > 0 and semantic.available()  # whether short texts carry a meaning vector
     return fingerprint(
-        "parse", config.language, config.max_file_bytes, cluster.lead_sentences, cluster.title_weight, meaning
+        "parse",
+        config.language,
+        config.max_file_bytes,
+        cluster.lead_sentences,
+        cluster.title_weight,
+        meaning,
+        config.sources,  # an outlet's name is read at parse
     )

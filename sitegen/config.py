@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +150,19 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """How an outlet is shown: a `[sources.<key>]` table, where the key is a folder under
+    content/ or a `source:` value as articles write it."""
+
+    name: str  # its display name, as the outlet writes it ("Crónica Andina")
+    url: str = ""  # its home page, linked from its source page
+    short: str = ""  # a shorter name for chips ("Crónica"); the name when empty
+
+
+SOURCES_FILE = "sources.toml"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything a build needs to know about the site, with defaults for a site with no config file."""
 
@@ -188,6 +201,18 @@ class SiteConfig:
     summary: SummaryConfig = field(
         default_factory=SummaryConfig, metadata=_doc("Merged summary settings (table `[summary]`).")
     )
+    sources: tuple[tuple[str, SourceInfo], ...] = field(
+        default=(),
+        metadata=_doc(
+            "Outlets' display names, home pages and short names: a table `[sources.<key>]` per "
+            "outlet (`name`, and optionally `url` and `short`), here or in `sources.toml`. The key "
+            "is a folder under content/ or a `source:` value as the articles write it."
+        ),
+    )
+
+    def source_info(self, key: str) -> SourceInfo | None:
+        """The `[sources]` entry for a folder name or a `source:` value."""
+        return dict(self.sources).get(key)
 
     @property
     def site_url(self) -> str:
@@ -222,17 +247,54 @@ def _from_table(cls: type, table: dict[str, Any], where: str) -> Any:
 
 
 def load_config(site_dir: Path) -> SiteConfig:
-    """Read `sitegen.toml` from the site root; defaults when there is none."""
+    """Read `sitegen.toml` (and `sources.toml`, if any) from the site root; defaults when there is none."""
     path = site_dir / CONFIG_FILE
-    if not path.exists():
+    if not path.exists() and not (site_dir / SOURCES_FILE).exists():
         return SiteConfig()
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{CONFIG_FILE}: {exc}") from exc
+    table = _read_toml(path) if path.exists() else {}
+    sources = _sources(table.pop("sources", {}), f"{CONFIG_FILE} [sources]")
+    extra = site_dir / SOURCES_FILE
+    if extra.exists():
+        more = _sources(_read_toml(extra), SOURCES_FILE)
+        both = sorted(set(dict(sources)) & set(dict(more)))
+        if both:
+            raise ConfigError(f"{SOURCES_FILE}: {both[0]!r} is also in {CONFIG_FILE} [sources]; keep one")
+        sources += more
     config: SiteConfig = _from_table(SiteConfig, table, CONFIG_FILE)
+    config = replace(config, sources=tuple(sorted(sources)))
     validate(config)
     return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name}: {exc}") from exc
+
+
+def _sources(table: object, where: str) -> tuple[tuple[str, SourceInfo], ...]:
+    """`[sources.<key>]` tables, each checked: a name, and an http(s) home page if any."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table of outlets, e.g. [sources.harbor-gazette]")
+    found = []
+    known = {f.name for f in dataclasses.fields(SourceInfo)}
+    for key, entry in table.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f'{where}: {key!r} must be a table with a name, e.g. [sources.{key}] name = "..."')
+        unknown = sorted(set(entry) - known)
+        if unknown:
+            raise ConfigError(f"{where}: {key!r}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        if any(not isinstance(value, str) for value in entry.values()):
+            raise ConfigError(f"{where}: {key!r}: name, url and short must be strings")
+        name = " ".join(str(entry.get("name", "")).split())
+        if not name:
+            raise ConfigError(f"{where}: {key!r} needs a name")
+        url = entry.get("url", "").strip()
+        if url and not is_web_address(url):
+            raise ConfigError(f"{where}: {key!r}: url must be an absolute http(s) URL, got {url!r}")
+        found.append((key, SourceInfo(name, url, " ".join(entry.get("short", "").split()))))
+    return tuple(found)
 
 
 def require_site(site_dir: Path, config: SiteConfig) -> None:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from sitegen.build import Log, build
-from sitegen.config import SiteConfig, load_config
+from sitegen.config import CONFIG_FILE, SOURCES_FILE, SiteConfig, load_config
 from sitegen.diagnostics import Diagnostic, Level, Report
 from sitegen.memo import Memo
 from sitegen.render import theme_dir
@@ -68,7 +68,7 @@ class LiveSite:
         site = self.site_dir.resolve()
         path = path.resolve()
         theme = theme_dir(self.site_dir, self.config).resolve()
-        if path == site / "sitegen.toml":
+        if path in (site / CONFIG_FILE, site / SOURCES_FILE):
             return Change.CONFIG
         if path.is_relative_to(theme):
             return Change.TEMPLATE if path.is_relative_to(theme / "templates") else Change.STATIC

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen import language
-from sitegen.config import SiteConfig
+from sitegen.config import SiteConfig, SourceInfo
 from sitegen.diagnostics import Diagnostic, Report, Skipped
 from sitegen.documents import ContentFile, discover, read_document
 from sitegen.features import ArticleTerms, article_terms
@@ -38,12 +38,32 @@ def file_digest(file: ContentFile, data: bytes) -> str:
     return hashlib.blake2b(file.rel.encode() + b"\0" + data, digest_size=16).hexdigest()
 
 
+@functools.lru_cache(maxsize=4)
+def _source_names(sources: tuple[tuple[str, SourceInfo], ...]) -> dict[str, str]:
+    return {key: info.name for key, info in sources}
+
+
+def _article_digest(file_key: str, lang: str, sources: tuple[tuple[str, SourceInfo], ...]) -> str:
+    """What an article is made of: its file, and the settings its parse reads that can change
+    what it shows (its language when none is found, its outlet's name). Summaries and pages are
+    kept by it, so a changed setting remakes them; without sources the file's digest is enough
+    but for the language."""
+    settings = _settings_print(lang, sources)
+    return hashlib.blake2b(f"{file_key}\0{settings}".encode(), digest_size=16).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _settings_print(lang: str, sources: tuple[tuple[str, SourceInfo], ...]) -> str:
+    return hashlib.blake2b(repr((lang, sources)).encode(), digest_size=8).hexdigest()
+
+
 def load_file(file: ContentFile, data: bytes, config: SiteConfig) -> Loaded:
     report = Report()
     document = read_document(file, data, config.max_file_bytes, report)
-    article = parse_article(document, config.language, report) if document else None
+    names = _source_names(config.sources)
+    article = parse_article(document, config.language, report, names) if document else None
     if article is not None:  # hashed here, not passed in: the digest is of the bytes parsed
-        article = replace(article, digest=file_digest(file, data))
+        article = replace(article, digest=_article_digest(file_digest(file, data), config.language, config.sources))
     terms = article_terms(article, config.cluster) if article else None
     detected = language.decision(document.body) if document and "lang" not in document.meta else None
     return Loaded(article, tuple(report.diagnostics), tuple(report.skipped), terms, detected)

@@ -47,8 +47,9 @@ class Article:
     author: str | None = None
     tags: tuple[str, ...] = ()
     story: str | None = None  # editorial pin: a story slug, or "none" to keep the article alone
-    # hash of the file's path and bytes (the parse cache's key): stands for every field above when
-    # a build asks whether a page made from the article changed; "" for articles made in memory
+    # hash of the file's path and bytes and of the settings its parse reads (language, [sources]):
+    # stands for every field above when a build asks whether a page made from the article
+    # changed; "" for articles made in memory
     digest: str = ""
     packed: bytes = field(default=b"", repr=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -43,8 +44,11 @@ _AGENCY_TAG = re.compile(rf"^{_AGENCY}\s*[-—–:]?\s*|\s*[-—–]?\s*{_AGENCY
 _SPACE = re.compile(r"\s+")
 
 
-def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Article:
-    """Fill every field, falling back as the README documents when metadata is missing."""
+def parse_article(
+    doc: RawDocument, default_lang: str, report: Report, sources: Mapping[str, str] | None = None
+) -> Article:
+    """Fill every field, falling back as the README documents when metadata is missing. `sources`
+    maps a `source:` value or a folder name to the outlet's display name (`[sources]`)."""
     meta = doc.meta
     lang = _text(meta.get("lang")) or detect_language(doc.body, default_lang)
     if doc.fmt == "markdown":
@@ -86,7 +90,7 @@ def parse_article(doc: RawDocument, default_lang: str, report: Report) -> Articl
         report.warn(doc.path, "article has no body text", doc.body_line)
 
     article_id = _id(_text(meta.get("id")), doc, report) or str(PurePosixPath(doc.path).with_suffix(""))
-    source = _text(meta.get("source")) or source_from_path(doc.path)
+    source = _source(_text(meta.get("source")), doc.path, sources or {})
     if ".." in source or "\\" in source or source.startswith("/"):
         report.warn(
             doc.path,
@@ -136,15 +140,38 @@ def _id(raw: str, doc: RawDocument, report: Report) -> str:
     return cleaned
 
 
+def _source(written: str, path: str, sources: Mapping[str, str]) -> str:
+    """The outlet's name: `[sources]`'s name for the `source:` value, else the value as written;
+    with none, `[sources]`'s name for the folder, else the folder's name (`source_from_path`)."""
+    if written:
+        return sources.get(written, written)
+    parts = PurePosixPath(path).parts
+    if len(parts) > 1 and parts[-2] in sources:
+        return sources[parts[-2]]
+    return source_from_path(path)
+
+
+# words a name keeps in lower case past its first word ("La Voz del Puerto", "Bank of England")
+_PARTICLES_TEXT = (
+    "a an and at de del della der des di do dos du el en et for in la las le les los of on or the to van von y"
+)
+_PARTICLES = frozenset(_PARTICLES_TEXT.split())
+
+
 def source_from_path(path: str) -> str:
-    """The folder a file sits in names its source ("harbor-gazette" → "Harbor Gazette"; words
-    with capitals or digits are kept as written, so "AP" stays "AP"); a file at the top of
-    content/ is its own source, named by its file name."""
+    """The folder a file sits in names its source ("harbor-gazette" → "Harbor Gazette",
+    "la-voz-del-puerto" → "La Voz del Puerto"; words with capitals or digits are kept as
+    written, so "AP" stays "AP"); a file at the top of content/ is its own source, named by its
+    file name. A folder cannot say "Crónica": `[sources]` can."""
     parts = PurePosixPath(path).parts
     if len(parts) == 1:
         return PurePosixPath(path).stem
-    words = re.split(r"[-_\s]+", parts[-2])
-    return " ".join(w.capitalize() if w.isalpha() and w.islower() else w for w in words if w) or parts[-2]
+    words = [w for w in re.split(r"[-_\s]+", parts[-2]) if w]
+    named = [
+        w if not (w.isalpha() and w.islower()) else w if n and w in _PARTICLES else w.capitalize()
+        for n, w in enumerate(words)
+    ]
+    return " ".join(named) or parts[-2]
 
 
 def derive_title(sentences: tuple[str, ...]) -> str:

@@ -69,8 +69,10 @@ def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -
         lstrip_blocks=True,
     )
     base_path = urlsplit(config.site_url).path or "/"
+    by_name = {info.name: info for _, info in config.sources}  # [sources] by display name
     env.globals.update(
         site=config,
+        source_info=by_name.get,
         url=lambda path="": base_path + path.lstrip("/"),
         abs_url=lambda path="": config.site_url + path.lstrip("/"),
     )

@@ -62,6 +62,10 @@ def config_text() -> str:
     ]
     table = ""
     for key, doc, default in documented_keys():
+        if key == "sources":  # a table per outlet, not a value: an example of one
+            lines += [""] + textwrap.wrap(doc, width=98, initial_indent="# ", subsequent_indent="# ")
+            lines += ["# [sources.harbor-gazette]", '#   name = "Harbor Gazette"', '#   short = "Gazette"', ""]
+            continue
         section, _, name = key.rpartition(".")
         if section != table:
             lines += ["", f"[{section}]"]

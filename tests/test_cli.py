@@ -194,7 +194,9 @@ def test_new_scaffolds_a_site_that_builds_strict_and_refuses_a_full_folder(tmp_p
     config = (site / "sitegen.toml").read_text()
     uncommented = re.sub(r"(?m)^# (\w+ = )", r"\1", config)
     keys = re.findall(r"(?m)^# (\w+) = ", config)
-    assert len(keys) + 2 == len(documented_keys())  # all but title and base_url, which are set
+    # all but title and base_url, which are set, and sources, shown as an example outlet's table
+    assert len(keys) + 3 == len(documented_keys())
+    assert "# [sources.harbor-gazette]" in config
     (site / "sitegen.toml").write_text(uncommented)
     assert load_config(site) == replace(SiteConfig(), title="My News Archive", base_url="https://example.org/")
 

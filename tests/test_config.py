@@ -74,3 +74,29 @@ def test_every_range_is_in_the_readme_row_of_its_key() -> None:
     for key, text in ranged.items():
         (row,) = [line for line in README.splitlines() if line.startswith(f"| `{key}` |")]
         assert f"| {text} |" in row, key
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ('[sources.wire]\nurl = "https://wire.example"\n', "[sources]: 'wire' needs a name"),
+        ('[sources.wire]\nname = "Wire"\nurl = "ftp://wire.example"\n', "'wire': url must be an absolute http(s) URL"),
+        ('[sources.wire]\nname = "Wire"\nhome = "x"\n', "'wire': unknown key 'home'"),
+        ('[sources]\nwire = "Wire"\n', "'wire' must be a table with a name"),
+    ],
+)
+def test_bad_source_entries_name_the_outlet(tmp_path: Path, text: str, fragment: str) -> None:
+    (tmp_path / "sitegen.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(fragment)):
+        load_config(tmp_path)
+
+
+def test_sources_come_from_the_config_and_from_sources_toml_never_twice(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('[sources.cronica-andina]\nname = "Crónica Andina"\n', encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('["Law360 (subscription)"]\nname = "Law360"\nshort = "L360"\n', "utf-8")
+    config = load_config(tmp_path)
+    assert config.source_info("cronica-andina").name == "Crónica Andina"  # type: ignore[union-attr]
+    assert config.source_info("Law360 (subscription)").short == "L360"  # type: ignore[union-attr]
+    (tmp_path / "sources.toml").write_text('[cronica-andina]\nname = "Cronica"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("sources.toml: 'cronica-andina' is also in sitegen.toml")):
+        load_config(tmp_path)

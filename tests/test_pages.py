@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import html5lib
 import pytest
 
-from conftest import REPO, quiet_build, read_stories, start_server
+from conftest import REPO, SiteFactory, quiet_build, read_stories, start_server
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +285,46 @@ def test_each_tag_has_a_page_and_a_feed_of_its_stories(make_site) -> None:
     terms = re.findall(r'<category term="([^"]+)"', (public / "feed.xml").read_text("utf-8"))
     assert terms.count("central-banks") == 3
     assert stories["rate-cut"]["articles"][0]["tags"] == ["Central Banks", "economy"]
+
+
+def test_outlets_are_named_as_they_write_themselves(make_site: SiteFactory, tmp_path: Path) -> None:
+    """A folder name loses accents and capitals: `[sources]` gives them back, with a short name
+    for chips and a home page; without it, particles stay lower case ("La Voz del Puerto"). A
+    changed name reaches every page of a warm build, as a clean build would show it."""
+    fact = "Water cuts of eight hours a day begin on Monday in San Telmo, the utility said on Friday."
+    head = "date: 2025-03-07\nstory: cortes\n---\n"
+    site = make_site(
+        {
+            "sitegen.toml": '[sources.cronica-andina]\nname = "Crónica Andina"\nshort = "Crónica"\n'
+            'url = "https://cronica.example/"\n',
+            "sources.toml": '["Law360 (subscription)"]\nname = "Law360"\n',
+            "content/cronica-andina/cortes.md": f"---\ntitle: Cortes de agua\n{head}{fact}\n",
+            "content/la-voz-del-puerto/cortes.md": f"---\ntitle: Cortes\n{head}{fact}\n",
+            "content/wire/law.md": "---\ntitle: A ruling\nsource: Law360 (subscription)\ndate: 2025-03-08\n---\n"
+            "The court ruled on the merger on Saturday after a long hearing.\n",
+        }
+    )
+    quiet_build(site, search=False)
+    names = {a["source"] for s in read_stories(site) for a in s["articles"]}
+    assert names == {"Crónica Andina", "La Voz del Puerto", "Law360"}
+    public = site / "public"
+    story = next(s for s in read_stories(site) if s["id"] == "cortes")
+    page = (public / story["path"] / "index.html").read_text("utf-8")
+    assert '<a class="chip" href="/sources/cronica-andina/" title="Crónica Andina">Crónica</a>' in page
+    source_page = (public / "sources" / "cronica-andina" / "index.html").read_text("utf-8")
+    assert '<a href="https://cronica.example/" rel="noopener">' in source_page
+    # renamed: a warm build shows the new name everywhere, as a clean one does
+    (site / "sitegen.toml").write_text('[sources.cronica-andina]\nname = "Crónica Andina del Sur"\n', "utf-8")
+    quiet_build(site, search=False)
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    for name in ("sitegen.toml", "sources.toml"):
+        shutil.copy(site / name, clean / name)
+    quiet_build(clean, search=False, use_cache=False)
+    warm_files = {p.relative_to(public): p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    clean_files = {
+        p.relative_to(clean / "public"): p.read_bytes() for p in (clean / "public").rglob("*") if p.is_file()
+    }
+    assert warm_files.keys() == clean_files.keys()
+    assert [p for p in warm_files if warm_files[p] != clean_files[p]] == []
+    assert b"Cr\xc3\xb3nica Andina del Sur" in warm_files[Path("stories.json")]
