@@ -32,6 +32,8 @@ class MarkedSentence(NamedTuple):
     text: str
     kind: str
     label: str
+    carried: int = 0  # the sources that carry it (for a "some" label in another language)
+    total: int = 0  # the story's sources
 
 
 class SourceLink(NamedTuple):
@@ -134,12 +136,22 @@ class VariantView:
         of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`.
         The coverage labels are left out of the search index, as are sentences `echoes` says an
         earlier variant carries."""
+        return self.marked_html_in({})
+
+    def marked_html_in(self, labels: dict[str, str]) -> Markup:
+        """`marked_html` with the labels in another language: `labels` maps a kind ("all",
+        "some", "only") to its words, "{n}" and "{total}" standing for the counts."""
         repeat = ' data-pagefind-ignore="all"' if self.echoes else ""
+
+        def label(s: MarkedSentence) -> str:
+            words = labels.get(s.kind)
+            return escape(words.format(n=s.carried, total=s.total)) if words else s.label
+
         paragraphs = (
             "<p>"
             + "".join(
                 f'<span class="s s-{s.kind}"{repeat if s.kind == "all" else ""}>{escape(s.text)}'
-                + (f' <small class="cov" data-pagefind-ignore>{s.label}</small>' if s.label else "")
+                + (f' <small class="cov" data-pagefind-ignore>{label(s)}</small>' if s.label else "")
                 + "</span> "
                 for s in p
             )
@@ -213,6 +225,7 @@ class StoryContext:
     filter_months: list[str]  # YYYY-MM of its articles, for the search filters
     filter_years: list[str]  # YYYY of its articles
     timeline: list[TimelineRow] = field(default_factory=list)  # every report, oldest first
+    lang: str = ""  # the story's language (its headline's article): the page's words follow it
     report_pages: list[IndexEntry] = field(default_factory=list)  # where the reports not on this page are
 
 
@@ -226,6 +239,7 @@ class ReportsContext:
     pages: list[IndexEntry]  # every report page of the story (this one included)
     number: int  # this page's, from 1
     sources: list[SourceLink]  # every source in the story
+    lang: str = ""  # the story's language (its headline's article): the page's words follow it
 
 
 @dataclass(slots=True)

@@ -143,7 +143,7 @@ def story_view(archive: Archive, story: Story, slugs: dict[str, str]) -> StoryVi
         id=story.id,
         url=story.url,
         title=story.title,
-        lang=next((a.lang for a in articles if a.title == story.title), articles[0].lang),
+        lang=story_lang(story, articles),
         first_published=story.first_published,
         last_updated=story.last_updated,
         sources=source_links(story.sources, slugs),
@@ -497,8 +497,9 @@ def marked_paragraphs(article: Article, counts: Sequence[int], total: int) -> li
     for size in sizes:
         paragraph = []
         for i in range(start, start + size):
-            kind, label = coverage_label(counts[i] if i < len(counts) else 1, total)
-            paragraph.append(MarkedSentence(article.sentences[i], kind, label))
+            carried = counts[i] if i < len(counts) else 1
+            kind, label = coverage_label(carried, total)
+            paragraph.append(MarkedSentence(article.sentences[i], kind, label, carried, total))
         result.append(paragraph)
         start += size
     return result
@@ -563,7 +564,13 @@ def story_context(
             for n, a in enumerate(articles)
         ],
         report_pages=_report_index(story, len(articles)),
+        lang=story_lang(story, articles),
     )
+
+
+def story_lang(story: Story, articles: Sequence[Article]) -> str:
+    """The language of the article the story's headline comes from (the first's when none)."""
+    return next((a.lang for a in articles if a.title == story.title), articles[0].lang)
 
 
 def _summary_line(text: str, sources: Sequence[str], every: Sequence[str], slugs: dict[str, str]) -> SummaryLine:
@@ -632,6 +639,7 @@ def _reports_context(
         pages=index,
         number=number,
         sources=source_links(story.sources, slugs),
+        lang=story_lang(story, articles),
     )
 
 

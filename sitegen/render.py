@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from sitegen.config import ConfigError, SiteConfig
 from sitegen.context import variables
 from sitegen.diagnostics import Report
+from sitegen.i18n import Words, catalogues, page_words
 from sitegen.memo import CACHE_DIR, code_fingerprint
 
 if TYPE_CHECKING:
@@ -73,12 +75,17 @@ def make_environment(site_dir: Path, config: SiteConfig, cached: bool = False) -
     env.globals.update(
         site=config,
         source_info=by_name.get,
+        t=_translate,
+        tn=_translate_count,
+        crumb=_crumb,
+        site_date=format_date,  # in the site's words, whatever the page's (search lists every story)
         url=lambda path="": base_path + path.lstrip("/"),
         abs_url=lambda path="": config.site_url + path.lstrip("/"),
     )
+    env.catalogues = catalogues(i18n_folders(site_dir, config))  # type: ignore[attr-defined]
     env.filters.update(
-        date=format_date,
-        short_date=short_date,
+        date=_page_date,
+        short_date=_page_short_date,
         isodate=iso_date,
         safe_url=safe_url,
         pagefind=pagefind_value,
@@ -102,22 +109,64 @@ def environment(site_dir: Path, config: SiteConfig, salt: str, cached: bool) -> 
     return env
 
 
+_ENGLISH = Words("en")
+
+
 def format_date(value: datetime | None, with_time: bool = False) -> str:
-    if value is None:
-        return "undated"
-    text = f"{value.day} {value:%B %Y}"
-    if with_time and (value.hour or value.minute):
-        text += f", {value:%H:%M} UTC"
-    return text
+    """A date in English, as the site's own pages show it ("3 August 2024, 09:10 UTC")."""
+    return _ENGLISH.date(value, with_time)
 
 
-def short_date(value: datetime | None, year: int | None = None) -> str:
-    """A date as a timeline's line shows it: "3 Aug 09:10", with the year when it is not `year`
-    ("3 Aug 2024, 09:10"). A story of hundreds of reports lists each in a line."""
-    if value is None:
-        return "undated"
-    text = f"{value.day} {value:%b}" + ("" if value.year == year else f" {value.year},")
-    return f"{text} {value:%H:%M}" if value.hour or value.minute else text.rstrip(",")
+def i18n_folders(site_dir: Path, config: SiteConfig) -> list[Path]:
+    """Where the catalogues of the page words are: the theme's, then the site's (which win)."""
+    return [theme_dir(site_dir, config) / "i18n", site_dir / "i18n"]
+
+
+def _words_of(context: jinja2.runtime.Context) -> Words:
+    words = context.get("words")
+    return words if isinstance(words, Words) else _ENGLISH
+
+
+@jinja2.pass_context
+def _translate(context: jinja2.runtime.Context, text: str, **values: object) -> str:
+    """`t("Summary")`: the text in the page's language."""
+    return _words_of(context)(text, **values)
+
+
+@jinja2.pass_context
+def _translate_count(context: jinja2.runtime.Context, one: str, other: str, n: int, **values: object) -> str:
+    """`tn("{n} source", "{n} sources", n)`: the form the page's language uses for `n`."""
+    return _words_of(context).plural(one, other, n, **values)
+
+
+@jinja2.pass_context
+def _page_date(context: jinja2.runtime.Context, value: datetime | None, with_time: bool = False) -> str:
+    return _words_of(context).date(value, with_time)
+
+
+@jinja2.pass_context
+def _page_short_date(context: jinja2.runtime.Context, value: datetime | None, year: int | None = None) -> str:
+    return _words_of(context).short_date(value, year)
+
+
+_ARCHIVE_PATH = re.compile(r"archive/(\d{4})/(?:(\d{2})/(?:(\d{2})/)?)?$")
+
+
+@jinja2.pass_context
+def _crumb(context: jinja2.runtime.Context, label: str, path: str) -> str:
+    """A breadcrumb's label in the page's language: an archive's month or day is named from its
+    path, the archive and the undated stories from the catalogue, anything else as it is."""
+    words = _words_of(context)
+    if words.lang == "en":
+        return label
+    if path in ("archive/", "archive/undated/"):
+        return words(label)
+    found = _ARCHIVE_PATH.match(path)
+    if found is None or found.group(2) is None:
+        return label
+    year, month, day = int(found.group(1)), int(found.group(2)), int(found.group(3) or 1)
+    when = datetime(year, month, day)
+    return words.day(when) if found.group(3) else words.month(when)
 
 
 def iso_date(value: datetime | None) -> str:
@@ -165,7 +214,7 @@ def served_at(path: str) -> str:
 def template_salt(site_dir: Path, config: SiteConfig) -> str:
     """What every page depends on besides its context: the settings and every template file."""
     digest = hashlib.blake2b(repr(config).encode(), digest_size=16)
-    for folder in (theme_dir(site_dir, config) / "templates", site_dir / "templates"):
+    for folder in (theme_dir(site_dir, config) / "templates", site_dir / "templates", *i18n_folders(site_dir, config)):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
@@ -175,8 +224,14 @@ def template_salt(site_dir: Path, config: SiteConfig) -> str:
 def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Report) -> str | None:
     """Render one page; a template error becomes a diagnostic with the template's file and line."""
     try:
-        # `page_url`: the page's own address under the site, for its canonical link and metadata
-        return env.get_template(page.template).render(variables(page.context), page_url=served_at(page.path))
+        # `page_url`: the page's own address under the site, for its canonical link and metadata;
+        # `words`: the page's language (a story's, when the theme speaks it: sitegen.i18n)
+        site: SiteConfig = env.globals["site"]  # type: ignore[assignment]
+        site_lang = site.language
+        words = page_words(getattr(page.context, "lang", "") or site_lang, site_lang, env.catalogues)  # type: ignore[attr-defined]
+        return env.get_template(page.template).render(
+            variables(page.context), page_url=served_at(page.path), words=words, page_lang=words.lang
+        )
     except jinja2.TemplateSyntaxError as exc:
         report.error(template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
     except jinja2.TemplateError as exc:

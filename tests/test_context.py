@@ -30,6 +30,7 @@ PINNED: dict[str, dict[str, str]] = {
         "filter_years": "list[str]",
         "timeline": "list[TimelineRow]",
         "report_pages": "list[IndexEntry]",
+        "lang": "str",
     },
     "ReportsContext": {
         "story": "Story",
@@ -38,6 +39,7 @@ PINNED: dict[str, dict[str, str]] = {
         "pages": "list[IndexEntry]",
         "number": "int",
         "sources": "list[SourceLink]",
+        "lang": "str",
     },
     "SourceContext": {"source": "str", "feed": "str", "pager": "Pager", "rows": "list[SourceRow]"},
     "SourcesContext": {"sources": "list[IndexEntry]"},
@@ -116,7 +118,7 @@ PINNED: dict[str, dict[str, str]] = {
         "page": "str",
         "marked_html": "Markup",
     },
-    "MarkedSentence": {"text": "str", "kind": "str", "label": "str"},
+    "MarkedSentence": {"text": "str", "kind": "str", "label": "str", "carried": "int", "total": "int"},
     "Story": {
         "id": "str",
         "title": "str",

@@ -210,7 +210,7 @@ def test_archive_has_a_page_per_year_month_and_day(sample_public: Path) -> None:
     assert len(periods) > 20
     for period in periods:
         page = (sample_public / "archive" / period.replace("-", "/") / "index.html").read_text("utf-8")
-        listed = set(re.findall(r'<h2><a href="/(stories/[^"]+)"', page))
+        listed = set(re.findall(r'<h2(?: lang="[^"]+")?><a href="/(stories/[^"]+)"', page))
         assert listed == {s["path"] for s in dated if s["first_published"].startswith(period)}, period
         # a year links to its months and a month to its days; each level's breadcrumbs lead up
         within = {p for p in periods if p.startswith(period + "-") and len(p) == len(period) + 3}
@@ -265,7 +265,7 @@ def test_each_tag_has_a_page_and_a_feed_of_its_stories(make_site) -> None:
     for name, pins in expected.items():
         folder = public / listed[name].strip("/")
         page = (folder / "index.html").read_text("utf-8")
-        assert set(re.findall(r'<h2><a href="/stories/([^/"]+)/"', page)) == pins, name
+        assert set(re.findall(r'<h2(?: lang="[^"]+")?><a href="/stories/([^/"]+)/"', page)) == pins, name
         assert f'href="/{listed[name].strip("/")}/feed.xml"' in page
         feed = ElementTree.parse(folder / "feed.xml").getroot()  # well-formed, or this raises
         entries = {e.find(f"{atom}id").text.rsplit("/", 2)[1] for e in feed.iter(f"{atom}entry")}
@@ -328,3 +328,49 @@ def test_outlets_are_named_as_they_write_themselves(make_site: SiteFactory, tmp_
     assert warm_files.keys() == clean_files.keys()
     assert [p for p in warm_files if warm_files[p] != clean_files[p]] == []
     assert b"Cr\xc3\xb3nica Andina del Sur" in warm_files[Path("stories.json")]
+
+
+def test_a_spanish_story_reads_in_spanish(sample_public: Path) -> None:
+    """A story's page speaks its language when the theme has words for it: labels, dates and
+    breadcrumbs, with `lang` on the page's main part; the site's header stays the site's."""
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    spanish = next(s for s in stories if s["title"].startswith("El Deportivo Almarena"))
+    page = html5lib.parse((sample_public / spanish["path"] / "index.html").read_bytes(), namespaceHTMLElements=False)
+    main = page.find(".//main")
+    assert main.get("lang") == "es" and page.get("lang") == "en"
+    text = " ".join(" ".join(main.itertext()).split())
+    assert "Publicada por primera vez el 24 de mayo de 2025 por El Faro Diario" in text
+    assert "actualizada el 25 de mayo de 2025 · 3 medios" in text
+    headings = [" ".join(h.itertext()).strip() for h in main.iter("h2")]
+    assert headings[:3] == ["Resumen", "Cronología", "Cómo la contó cada medio"]
+    crumbs = [" ".join(li.itertext()).strip() for li in main.find(".//nav").iter("li")]
+    assert crumbs[:5] == ["Inicio", "Archivo", "2025", "mayo", "24 de mayo"]
+    assert "2 de 3 medios" in text and "solo aquí" in text  # the coverage labels too
+    for english in ("First reported", "Summary", "Timeline", "sources", "only here"):
+        assert english not in text, english
+    # an English story keeps English words, and no lang of its own on main
+    english_story = next(s for s in stories if s["title"].startswith("Ridgeback Fire"))
+    page = html5lib.parse(
+        (sample_public / english_story["path"] / "index.html").read_bytes(), namespaceHTMLElements=False
+    )
+    main = page.find(".//main")
+    assert main.get("lang") is None
+    assert "First reported 3 August 2024" in " ".join(" ".join(main.itertext()).split())
+    # on the home page the Spanish headline and lead carry lang, the card's own words do not
+    home = (sample_public / "index.html").read_text("utf-8")
+    card = home[home.index(f'href="/{spanish["path"]}"') - 200 :]
+    assert '<li class="story-card">' in card[:200] and '<h2 lang="es">' in card[:220]
+
+
+def test_a_site_catalogue_overrides_the_theme_words(make_site: SiteFactory) -> None:
+    site = make_site(
+        {
+            "i18n/es.toml": '"Summary" = "Sumario"\n',
+            "content/la-voz/copa.md": "---\ntitle: El Almarena gana la Copa\ndate: 2025-05-24\nlang: es\n---\n"
+            "El Deportivo Almarena se proclamó campeón de la Copa este sábado tras vencer dos a uno.\n",
+        }
+    )
+    quiet_build(site, search=False)
+    (story,) = read_stories(site)
+    page = (site / "public" / story["path"] / "index.html").read_text("utf-8")
+    assert '<h2 id="summary-h">Sumario</h2>' in page and "Cronología" in page  # the rest from the theme
