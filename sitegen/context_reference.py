@@ -9,7 +9,7 @@ import inspect
 import re
 from collections.abc import Iterator
 
-from sitegen import context, model
+from sitegen import context, coverage, model
 
 # the classes a template reaches through the page contexts, in the order the reference lists them
 VIEWS: tuple[type, ...] = (
@@ -22,6 +22,8 @@ VIEWS: tuple[type, ...] = (
     context.YearEntry,
     context.SourceRow,
     context.TimelineRow,
+    coverage.CoverageChart,
+    coverage.Bar,
     context.SummaryLine,
     context.VariantView,
     context.MarkedSentence,

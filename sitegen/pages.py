@@ -45,6 +45,7 @@ from sitegen.context import (
     VariantView,
     YearEntry,
 )
+from sitegen.coverage import coverage_chart
 from sitegen.memo import STAND_INS, fingerprint
 from sitegen.model import Archive, Article, Story
 from sitegen.render import format_date, safe_url, served_at
@@ -565,6 +566,7 @@ def story_context(
         ],
         report_pages=_report_index(story, len(articles)),
         lang=story_lang(story, articles),
+        coverage=coverage_chart([a.date for a in articles]),
     )
 
 

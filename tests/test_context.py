@@ -31,6 +31,7 @@ PINNED: dict[str, dict[str, str]] = {
         "timeline": "list[TimelineRow]",
         "report_pages": "list[IndexEntry]",
         "lang": "str",
+        "coverage": "CoverageChart | None",
     },
     "ReportsContext": {
         "story": "Story",
@@ -101,6 +102,16 @@ PINNED: dict[str, dict[str, str]] = {
         "page": "str",
         "anchor": "str",
     },
+    "CoverageChart": {
+        "bars": "tuple[Bar, ...]",
+        "step": "timedelta",
+        "peak": "int",
+        "dated": "int",
+        "days": "int",
+        "end": "datetime",
+        "hours": "int",
+    },
+    "Bar": {"start": "datetime", "count": "int", "first": "bool"},
     "SummaryLine": {"text": "str", "sources": "list[SourceLink]", "missing": "list[SourceLink] | None"},
     "VariantView": {
         "article": "Article",

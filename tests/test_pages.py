@@ -374,3 +374,20 @@ def test_a_site_catalogue_overrides_the_theme_words(make_site: SiteFactory) -> N
     (story,) = read_stories(site)
     page = (site / "public" / story["path"] / "index.html").read_text("utf-8")
     assert '<h2 id="summary-h">Sumario</h2>' in page and "Cronología" in page  # the rest from the theme
+
+
+def test_a_story_shows_its_coverage_over_time_without_script(sample_public: Path) -> None:
+    """The Ridgeback Fire's dated reports (two on 3 August, one each on the 4th and 5th, dated
+    by day) as three day bars, the first marked, named for screen readers."""
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    story = next(s for s in stories if s["title"].startswith("Ridgeback Fire"))
+    page = html5lib.parse((sample_public / story["path"] / "index.html").read_bytes(), namespaceHTMLElements=False)
+    svg_ns = "{http://www.w3.org/2000/svg}"
+    (svg,) = page.iter(f"{svg_ns}svg")
+    assert svg.get("role") == "img" and svg.find(f"{svg_ns}title").get("id") == svg.get("aria-labelledby")
+    bars = list(svg.iter(f"{svg_ns}rect"))
+    tips = [" ".join(r.find(f"{svg_ns}title").itertext()) for r in bars]
+    assert tips == ["3 Aug: 2 reports", "4 Aug: 1 report", "5 Aug: 1 report"]
+    assert [r.get("class") for r in bars] == ["bar first", "bar", "bar"]
+    assert [float(r.get("height")) for r in bars] == [36.0, 18.0, 18.0]
+    assert page.find(".//script") is None or all(s.get("type") == "application/ld+json" for s in page.iter("script"))

@@ -8,6 +8,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -167,3 +168,29 @@ def test_the_cheap_overlap_test_never_turns_away_a_pair_that_overlaps(a: list[st
     for share in (0.1, 1 / 3, 0.5, 0.9):
         if overlap(first, second) >= share:
             assert may_overlap(first, second, share)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2030, 1, 1))),
+        max_size=60,
+    )
+)
+def test_a_coverage_chart_counts_every_dated_report_once(dates: list[datetime | None]) -> None:
+    from sitegen.coverage import MAX_BARS, coverage_chart
+
+    chart = coverage_chart(dates)
+    dated = sorted(d for d in dates if d is not None)
+    if len(dated) < 3 or dated[0] == dated[-1]:
+        assert chart is None
+        return
+    assert chart is not None
+    assert sum(b.count for b in chart.bars) == chart.dated == len(dated)
+    assert chart.peak == max(b.count for b in chart.bars) >= 1
+    assert len(chart.bars) <= MAX_BARS + 1
+    assert [b.first for b in chart.bars] == [True] + [False] * (len(chart.bars) - 1)
+    assert chart.bars[0].start <= dated[0] < chart.bars[0].start + chart.step and chart.bars[0].count >= 1
+    assert dated[-1] < chart.end
+    for before, after in zip(chart.bars, chart.bars[1:], strict=False):
+        assert after.start - before.start == chart.step  # no gap, no overlap: an empty time is a bar of 0
