@@ -135,3 +135,36 @@ def test_every_page_reads_without_javascript(tmp_path: Path, serve_dir, browser)
     assert "/tags/" in page.url and title in page.locator("main").inner_text()
     assert page.locator("h1").inner_text() == name
     context.close()
+
+
+def test_one_search_box_holds_the_query_and_excerpts_are_story_text(tmp_path: Path, serve_dir, browser) -> None:
+    """On the search page the header's box carries the query and searches in place; Pagefind's
+    own box is hidden; excerpts come from the stories' text, not the labels around it."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    quiet_build(site)
+    sources = {a["source"] for s in read_stories(site) for a in s["articles"]}
+    base = serve_dir(site / "public")
+    page = browser.new_page()
+    page.goto(base + "search/?q=earthquake")
+    page.wait_for_function(f"({RESULT_PATHS})().length >= 1", timeout=15000)
+    header = page.locator("header input[name=q]")
+    assert header.input_value() == "earthquake"
+    assert page.locator("#search input.pagefind-ui__search-input").is_hidden()
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert excerpts
+    for text in excerpts:  # no outlet's name, date or label from around the text
+        assert not any(name in text for name in sources), text
+        assert "First reported" not in text and "sources" not in text, text
+        assert not re.search(r"\b(19|20)\d\d-\d\d\b|Summary|How each source", text), text  # filters, headings
+    # a new query in the header's box searches here, and the address follows it
+    header.fill("ferry")
+    header.press("Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'ferry'", timeout=15000)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.pagefind-ui__result-excerpt'))"
+        ".some(e => /ferr/i.test(e.textContent))",
+        timeout=15000,
+    )
+    assert page.url.startswith(base + "search/")
+    page.close()
