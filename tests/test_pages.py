@@ -9,6 +9,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -210,8 +211,14 @@ def test_archive_has_a_page_per_year_month_and_day(sample_public: Path) -> None:
     assert len(periods) > 20
     for period in periods:
         page = (sample_public / "archive" / period.replace("-", "/") / "index.html").read_text("utf-8")
-        listed = set(re.findall(r'<h2(?: lang="[^"]+")?><a href="/(stories/[^"]+)"', page))
+        listed = set(re.findall(r'<li class="timeline-story"><a href="/(stories/[^"]+)"', page))
         assert listed == {s["path"] for s in dated if s["first_published"].startswith(period)}, period
+        if len(period) == 7:  # a month as a timeline: a heading per day with its story count
+            heads = re.findall(
+                r'<time datetime="(\d{4}-\d\d-\d\d)[^"]*">[^<]+</time> <span class="count">(\d+) stor', page
+            )
+            per_day = Counter(s["first_published"][:10] for s in dated if s["first_published"].startswith(period))
+            assert {day: int(n) for day, n in heads} == dict(per_day), period
         # a year links to its months and a month to its days; each level's breadcrumbs lead up
         within = {p for p in periods if p.startswith(period + "-") and len(p) == len(period) + 3}
         links = set(re.findall(r'<li><a href="/archive/([0-9/]+)/">', page))
@@ -373,7 +380,9 @@ def test_a_site_catalogue_overrides_the_theme_words(make_site: SiteFactory) -> N
     quiet_build(site, search=False)
     (story,) = read_stories(site)
     page = (site / "public" / story["path"] / "index.html").read_text("utf-8")
-    assert '<h2 id="summary-h" data-pagefind-ignore>Sumario</h2>' in page and "Cronología" in page  # the rest: the theme's
+    assert (
+        '<h2 id="summary-h" data-pagefind-ignore>Sumario</h2>' in page and "Cronología" in page
+    )  # the rest: the theme's
 
 
 def test_a_story_shows_its_coverage_over_time_without_script(sample_public: Path) -> None:
