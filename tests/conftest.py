@@ -228,3 +228,23 @@ def start_server(site: Path, search: bool = False) -> Server:
         except urllib.error.URLError:
             assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
             time.sleep(0.1)
+
+
+AXE = REPO / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    assert AXE.is_file(), "axe-core is required: the test command (.ci/run) installs it with npm"
+    return AXE.read_text("utf-8")
+
+
+def axe_violations(page: Any, axe_script: str) -> list[str]:
+    """axe-core's serious and critical violations on the page open in `page` (Playwright)."""
+    page.add_script_tag(content=axe_script)
+    found: list[str] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+    )
+    return found

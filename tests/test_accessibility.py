@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, quiet_build, read_stories
-
-AXE = REPO / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> str:
-    assert AXE.is_file(), "axe-core is required: the test command (.ci/run) installs it with npm"
-    return AXE.read_text("utf-8")
+from conftest import REPO, axe_violations, quiet_build, read_stories
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -38,12 +30,7 @@ def test_no_serious_or_critical_accessibility_violations(
         page.goto(base + path)
         if path.startswith("search/"):
             page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
-        page.add_script_tag(content=axe_script)
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
-        )
+        violations = axe_violations(page, axe_script)
         if violations:
             found[path or "/"] = violations
     page.close()

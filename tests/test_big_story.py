@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, quiet_build, read_stories
+from conftest import axe_violations, quiet_build, read_stories
 from sitegen.check import check_site
 from sitegen.pages import OPEN_VARIANTS, PAGE_VARIANTS, REPORTS_PER_PAGE
 
@@ -160,20 +160,14 @@ def test_a_phone_sees_headline_and_summary_and_opens_the_rest_without_script(
     context.close()
 
 
-def test_the_big_story_pages_pass_axe(big_site: Path, serve_dir, browser) -> None:
-    axe = (REPO / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js").read_text("utf-8")
+def test_the_big_story_pages_pass_axe(big_site: Path, serve_dir, browser, axe_script: str) -> None:
     story = _story(big_site)
     base = serve_dir(big_site / "public")
     page = browser.new_page()
     found = {}
     for path in ("", story["path"], f"{story['path']}reports/1/"):
         page.goto(base + path)
-        page.add_script_tag(content=axe)
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => `${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)"
-        )
+        violations = axe_violations(page, axe_script)
         if violations:
             found[path or "/"] = violations
     page.close()
