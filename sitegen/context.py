@@ -98,6 +98,7 @@ class StoryLink(NamedTuple):
     title: str
     first_published: datetime | None
     sources: list[SourceLink]
+    lang: str = ""  # the language of its headline: marked when it is not the page's
 
 
 class SummaryLine(NamedTuple):
@@ -203,12 +204,23 @@ class Pager:
 
 
 @dataclass(slots=True)
+class TagSection:
+    """A tag on the home page, with its newest stories that page does not show already."""
+
+    name: str  # as most of its stories spell it
+    url: str  # the tag's page, a site path
+    count: int  # its stories in all
+    stories: list[StoryView]  # newest first, at most a few
+
+
+@dataclass(slots=True)
 class HomeContext:
     """The home page and its later pages (`page/N/`)."""
 
     pager: Pager  # every story but the top ones, newest first, a page of them at a time
     stories: list[StoryView]  # this page's stories, newest first
     top: list[StoryView]  # the most covered recent stories, on page 1 only
+    sections: list[TagSection] = field(default_factory=list)  # the biggest tags, on page 1 only
 
 
 @dataclass(slots=True)

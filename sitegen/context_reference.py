@@ -16,6 +16,7 @@ VIEWS: tuple[type, ...] = (
     context.Pager,
     context.StoryView,
     context.StoryLink,
+    context.TagSection,
     context.SourceLink,
     context.TagLink,
     context.IndexEntry,

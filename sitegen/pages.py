@@ -41,6 +41,7 @@ from sitegen.context import (
     TagContext,
     TagLink,
     TagsContext,
+    TagSection,
     TimelineRow,
     VariantView,
     YearEntry,
@@ -55,8 +56,9 @@ if TYPE_CHECKING:
     from sitegen.stories import Draft
 
 
-def story_link(story: Story | Draft, slugs: dict[str, str]) -> StoryLink:
-    return StoryLink(story.id, story.url, story.title, story.first_published, source_links(story.sources, slugs))
+def story_link(draft: Draft, slugs: dict[str, str]) -> StoryLink:
+    sources = source_links(draft.sources, slugs)
+    return StoryLink(draft.id, draft.url, draft.title, draft.first_published, sources, story_lang(draft, draft.members))
 
 
 class Page:
@@ -218,8 +220,8 @@ def article_anchor(article: Article) -> str:
     return "a-" + (slugify(article.id) or "article")
 
 
-def story_links(stories: Iterable[Story | Draft], slugs: dict[str, str]) -> dict[str, StoryLink]:
-    return {s.id: story_link(s, slugs) for s in stories}
+def story_links(drafts: Iterable[Draft], slugs: dict[str, str]) -> dict[str, StoryLink]:
+    return {d.id: story_link(d, slugs) for d in drafts}
 
 
 def story_views(archive: Archive) -> dict[str, StoryView]:
@@ -259,11 +261,12 @@ def plan_pages(
     on_top = {view.id for view in top}
     for path, pager in paginate([v for v in newest if v.id not in on_top], config.stories_per_page, ""):
         lead = top if pager.number == 1 else []
+        sections = _home_sections(newest, on_top | {v.id for v in pager.items}) if pager.number == 1 else []
         listed.append(served_at(path))
-        yield Page(path, "index.html", HomeContext(pager, pager.items, lead))
+        yield Page(path, "index.html", HomeContext(pager, pager.items, lead, sections))
 
     # as `story_links` makes them, from the views' parts (kept from the last build)
-    links = {v.id: StoryLink(v.id, v.url, v.title, v.first_published, v.sources) for v in newest}
+    links = {v.id: StoryLink(v.id, v.url, v.title, v.first_published, v.sources, v.lang) for v in newest}
     for story in stories:
         listed.append(story.url)
         articles = archive.story_articles(story)
@@ -324,9 +327,9 @@ def _source_pages(
     yield Page("sources/index.html", "sources.html", SourcesContext(entries))
 
 
-def _tag_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -> Iterator[Page]:
-    """A paginated page and a feed per tag, and the tags index. A tag is named as most of its
-    stories spell it (ties to the first in sort order)."""
+def _tagged(newest: list[StoryView]) -> tuple[list[IndexEntry], dict[str, list[StoryView]]]:
+    """Every tag (by name) and its stories, newest first, by the tag's page. A tag is named as
+    most of its stories spell it (ties to the first in sort order)."""
     tagged: dict[str, list[StoryView]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for view in newest:
@@ -338,6 +341,30 @@ def _tag_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -
         name = min(spellings[first].items(), key=lambda item: (-item[1], item[0]))[0]
         entries.append(IndexEntry(name, first, len(tagged[first])))
     entries.sort(key=lambda e: (e.name.casefold(), e.url))
+    return entries, tagged
+
+
+HOME_SECTIONS = 4  # tags with a section on the home page
+SECTION_STORIES = 3  # stories in each
+
+
+def _home_sections(newest: list[StoryView], shown: set[str]) -> list[TagSection]:
+    """The tags with the most stories (two at least), each with its newest stories the home
+    page does not list already; a tag with none left gets no section."""
+    entries, tagged = _tagged(newest)
+    sections: list[TagSection] = []
+    for entry in sorted(entries, key=lambda e: (-e.count, e.name.casefold(), e.url)):
+        if entry.count < 2 or len(sections) == HOME_SECTIONS:
+            break
+        rest = [v for v in tagged[entry.url] if v.id not in shown][:SECTION_STORIES]
+        if rest:
+            sections.append(TagSection(entry.name, entry.url, entry.count, rest))
+    return sections
+
+
+def _tag_pages(newest: list[StoryView], config: SiteConfig, listed: list[str]) -> Iterator[Page]:
+    """A paginated page and a feed per tag, and the tags index."""
+    entries, tagged = _tagged(newest)
     for entry in entries:
         first, items = entry.url, tagged[entry.url]
         feed = f"{first}feed.xml"
@@ -570,7 +597,7 @@ def story_context(
     )
 
 
-def story_lang(story: Story, articles: Sequence[Article]) -> str:
+def story_lang(story: Story | Draft, articles: Sequence[Article]) -> str:
     """The language of the article the story's headline comes from (the first's when none)."""
     return next((a.lang for a in articles if a.title == story.title), articles[0].lang)
 

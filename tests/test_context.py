@@ -16,7 +16,13 @@ from sitegen.pages import plan_pages
 
 # A change here breaks someone's theme: make it on purpose, and regenerate the README's reference.
 PINNED: dict[str, dict[str, str]] = {
-    "HomeContext": {"pager": "Pager", "stories": "list[StoryView]", "top": "list[StoryView]"},
+    "HomeContext": {
+        "pager": "Pager",
+        "stories": "list[StoryView]",
+        "top": "list[StoryView]",
+        "sections": "list[TagSection]",
+    },
+    "TagSection": {"name": "str", "url": "str", "count": "int", "stories": "list[StoryView]"},
     "StoryContext": {
         "story": "Story",
         "trail": "list[Crumb]",
@@ -79,6 +85,7 @@ PINNED: dict[str, dict[str, str]] = {
         "title": "str",
         "first_published": "datetime | None",
         "sources": "list[SourceLink]",
+        "lang": "str",
     },
     "SourceLink": {"name": "str", "url": "str"},
     "TagLink": {"name": "str", "url": "str", "key": "str"},

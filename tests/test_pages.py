@@ -17,6 +17,7 @@ import html5lib
 import pytest
 
 from conftest import REPO, SiteFactory, quiet_build, read_stories, start_server
+from sitegen.context import StoryLink
 
 
 @pytest.fixture(scope="module")
@@ -400,3 +401,56 @@ def test_a_story_shows_its_coverage_over_time_without_script(sample_public: Path
     assert [r.get("class") for r in bars] == ["bar first", "bar", "bar"]
     assert [float(r.get("height")) for r in bars] == [36.0, 18.0, 18.0]
     assert page.find(".//script") is None or all(s.get("type") == "application/ld+json" for s in page.iter("script"))
+
+
+def test_the_home_page_has_a_section_for_each_big_tag_and_repeats_no_story(make_site: SiteFactory) -> None:
+    """Beyond the top and latest stories page 1 shows, the biggest tags (two stories at least),
+    each with its newest stories not on the page already; no story is listed twice."""
+    files: dict[str, str | bytes] = {"sitegen.toml": "stories_per_page = 2\n"}
+    topics = {"harbour": "ferry dock strike port", "election": "ballot vote count polls", "weather": "storm rain"}
+    for n in range(9):
+        tag = list(topics)[n % 3]
+        files[f"content/outlet-{n}/item-{n}.md"] = (
+            f"---\ntitle: Story {n} about {tag}\ndate: 2024-05-{n + 1:02d}\ntags: [{tag}]\nstory: item-{n}\n---\n"
+            f"A distinct report number {n} on the {tag}: {topics[tag]} {n} {'x' * n}.\n"
+        )
+    site = make_site(files)
+    quiet_build(site, search=False)
+    home = html5lib.parse((site / "public" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    links = [a.get("href") for a in home.iter("a") if (a.get("href") or "").startswith("/stories/")]
+    assert len(links) == len(set(links)), links  # nothing twice
+    sections = [e for e in home.iter("section") if e.get("class") == "tag-section"]
+    names = [" ".join(s.find("h3").find("a").itertext()) for s in sections]
+    assert names == ["election", "harbour", "weather"]  # three stories each: by name
+    for section in sections:
+        tag = " ".join(section.find("h3").find("a").itertext())
+        for a in section.iter("a"):
+            if a.get("href", "").startswith("/stories/"):
+                assert tag in " ".join(a.itertext())  # each story under its own tag
+    listed = {a for a in links}
+    assert len(listed) == 2 + sum(1 for s in sections for a in s.iter("a") if a.get("href", "").startswith("/stories/"))
+
+
+def test_a_related_story_in_another_language_is_marked(tmp_path: Path) -> None:
+    """A related story's headline in another language than the page's carries its own lang."""
+    from dataclasses import replace
+
+    from sitegen.diagnostics import Report
+    from sitegen.pages import plan_pages
+    from sitegen.render import environment, render_page, template_salt
+
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    result = quiet_build(site, search=False)
+    page = next(p for p in plan_pages(result.archive, result.config) if p.template == "story.html")
+    context = page.context
+    assert context.lang == "en"  # type: ignore[union-attr]
+    spanish = next(v for v in result.archive.stories.values() if v.title.startswith("El Deportivo"))
+    link = StoryLink(spanish.id, spanish.url, spanish.title, spanish.first_published, [], "es")
+    english = StoryLink("other", "stories/other/", "Another story", None, [], "en")
+    page._context = replace(context, related=[link, english])  # type: ignore[type-var]
+    env = environment(site, result.config, template_salt(site, result.config), cached=False)
+    html = render_page(env, page, site, Report())
+    assert html is not None
+    assert f'<a href="/{spanish.url}" lang="es">' in html
+    assert '<a href="/stories/other/">Another story</a>' in html
