@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
-from sitegen.coverage import CoverageChart
+from sitegen.coverage import CoverageChart, OutletShare
 from sitegen.model import Article, Story
 
 Crumb = tuple[str, str]  # (label, site path) of a page above this one, for breadcrumbs
@@ -240,6 +240,7 @@ class StoryContext:
     timeline: list[TimelineRow] = field(default_factory=list)  # every report, oldest first
     lang: str = ""  # the story's language (its headline's article): the page's words follow it
     coverage: CoverageChart | None = None  # reports over time; None under three dated ones
+    outlets: tuple[OutletShare, ...] = ()  # reports by outlet, most first; none with one outlet
     report_pages: list[IndexEntry] = field(default_factory=list)  # where the reports not on this page are
 
 

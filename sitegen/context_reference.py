@@ -25,6 +25,7 @@ VIEWS: tuple[type, ...] = (
     context.TimelineRow,
     coverage.CoverageChart,
     coverage.Bar,
+    coverage.OutletShare,
     context.SummaryLine,
     context.VariantView,
     context.MarkedSentence,

@@ -1,5 +1,5 @@
-"""A story's coverage at a glance: how many reports came out when, as bars a template draws as
-inline SVG (no script), the first report's bar marked."""
+"""A story's coverage at a glance: how many reports came out when, and from which outlets, as
+bars a template draws as inline SVG (no script), the first report marked."""
 
 from __future__ import annotations
 
@@ -75,3 +75,34 @@ def _floor(value: datetime, step: timedelta) -> datetime:
         hours = int(step.total_seconds() // 3600)
         return value.replace(hour=value.hour - value.hour % hours, minute=0, second=0, microsecond=0)
     return value.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+SHOWN_OUTLETS = 5  # outlets named in the by-outlet bar; the rest are one share
+
+
+@dataclass(frozen=True, slots=True)
+class OutletShare:
+    """An outlet's reports in a story (or, with `others`, those of the outlets not named)."""
+
+    name: str
+    count: int
+    first: bool  # it made the first report
+    others: int = 0  # how many outlets this share stands for, when it is the rest
+
+
+def outlet_shares(sources: Sequence[str], first: str | None) -> tuple[OutletShare, ...]:
+    """Reports by outlet, most first (ties: the earlier first report), the first SHOWN_OUTLETS
+    named and the rest as one share; `sources` in report order, oldest first. Empty for a
+    story of one outlet."""
+    counts: dict[str, int] = {}
+    for name in sources:
+        counts[name] = counts.get(name, 0) + 1
+    if len(counts) < 2:
+        return ()
+    order = {name: n for n, name in enumerate(counts)}  # dicts keep first-report order
+    ranked = sorted(counts, key=lambda name: (-counts[name], order[name]))
+    shares = [OutletShare(name, counts[name], name == first) for name in ranked[:SHOWN_OUTLETS]]
+    rest = ranked[SHOWN_OUTLETS:]
+    if rest:
+        shares.append(OutletShare("", sum(counts[name] for name in rest), False, len(rest)))
+    return tuple(shares)

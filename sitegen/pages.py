@@ -46,7 +46,7 @@ from sitegen.context import (
     VariantView,
     YearEntry,
 )
-from sitegen.coverage import coverage_chart
+from sitegen.coverage import coverage_chart, outlet_shares
 from sitegen.memo import STAND_INS, fingerprint
 from sitegen.model import Archive, Article, Story
 from sitegen.render import format_date, safe_url, served_at
@@ -594,6 +594,7 @@ def story_context(
         report_pages=_report_index(story, len(articles)),
         lang=story_lang(story, articles),
         coverage=coverage_chart([a.date for a in articles]),
+        outlets=outlet_shares([a.source for a in articles], articles[0].source if dated else None),
     )
 
 

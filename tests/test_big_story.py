@@ -85,6 +85,7 @@ def test_the_page_stays_within_budget_and_every_report_is_reachable(big_site: Pa
     assert len(html.encode("utf-8")) <= BUDGET, f"{len(html.encode()):,} bytes"
     # the timeline lists every report; the page holds the first PAGE_VARIANTS, the first few open
     assert len(re.findall(r'<tr(?: class="first")?><td>', html)) == REPORTS
+    assert f"{OUTLETS - 5} other outlets {REPORTS - 5 * 3}</span>" in html  # five named, 3 reports each
     assert html.count('class="variant"') == OPEN_VARIANTS
     assert html.count('class="variant folded"') == PAGE_VARIANTS - OPEN_VARIANTS
     # the rest are on report pages, REPORTS_PER_PAGE each, every one open there

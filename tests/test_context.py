@@ -38,6 +38,7 @@ PINNED: dict[str, dict[str, str]] = {
         "report_pages": "list[IndexEntry]",
         "lang": "str",
         "coverage": "CoverageChart | None",
+        "outlets": "tuple[OutletShare, ...]",
     },
     "ReportsContext": {
         "story": "Story",
@@ -119,6 +120,7 @@ PINNED: dict[str, dict[str, str]] = {
         "hours": "int",
     },
     "Bar": {"start": "datetime", "count": "int", "first": "bool"},
+    "OutletShare": {"name": "str", "count": "int", "first": "bool", "others": "int"},
     "SummaryLine": {"text": "str", "sources": "list[SourceLink]", "missing": "list[SourceLink] | None"},
     "VariantView": {
         "article": "Article",

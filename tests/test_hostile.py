@@ -159,8 +159,9 @@ def test_no_script_from_content_runs_in_the_browser(tmp_path: Path, serve_dir, b
             ".filter(a => a.name.startsWith('on')).map(a => a.name)"
         )
         assert handlers == [], (path, handlers)
-        # the only svg is the theme's coverage chart (content cannot make a figure: raw HTML is escaped)
-        unexpected = 'iframe, svg:not(figure.coverage-chart > svg), script:not([src]):not([type="application/ld+json"])'
+        # the only svgs are the theme's coverage charts (content cannot make a figure: raw HTML is escaped)
+        charts = "figure.coverage-chart > svg, figure.outlet-chart > svg"
+        unexpected = f'iframe, svg:not({charts}), script:not([src]):not([type="application/ld+json"])'
         assert page.locator(unexpected).count() == 0, path
         for data in page.locator('script[type="application/ld+json"]').all_text_contents():
             json.loads(data)  # the structured data is whole: no article text ended the element early

@@ -393,7 +393,7 @@ def test_a_story_shows_its_coverage_over_time_without_script(sample_public: Path
     story = next(s for s in stories if s["title"].startswith("Ridgeback Fire"))
     page = html5lib.parse((sample_public / story["path"] / "index.html").read_bytes(), namespaceHTMLElements=False)
     svg_ns = "{http://www.w3.org/2000/svg}"
-    (svg,) = page.iter(f"{svg_ns}svg")
+    svg = next(page.iter(f"{svg_ns}svg"))
     assert svg.get("role") == "img" and svg.find(f"{svg_ns}title").get("id") == svg.get("aria-labelledby")
     bars = list(svg.iter(f"{svg_ns}rect"))
     tips = [" ".join(r.find(f"{svg_ns}title").itertext()) for r in bars]
@@ -401,6 +401,12 @@ def test_a_story_shows_its_coverage_over_time_without_script(sample_public: Path
     assert [r.get("class") for r in bars] == ["bar first", "bar", "bar"]
     assert [float(r.get("height")) for r in bars] == [36.0, 18.0, 18.0]
     assert page.find(".//script") is None or all(s.get("type") == "application/ld+json" for s in page.iter("script"))
+    # and by outlet: one report each from five outlets, Northwind Wire's first
+    (_, outlets) = page.iter(f"{svg_ns}svg")
+    shares = list(outlets.iter(f"{svg_ns}rect"))
+    assert [" ".join(r.find(f"{svg_ns}title").itertext()) for r in shares][0] == "Northwind Wire: 1 report"
+    assert len(shares) == 5 and sum(float(r.get("width")) for r in shares) == pytest.approx(100)
+    assert [("first" in r.get("class")) for r in shares] == [True, False, False, False, False]
 
 
 def test_the_home_page_has_a_section_for_each_big_tag_and_repeats_no_story(make_site: SiteFactory) -> None:

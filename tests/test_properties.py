@@ -194,3 +194,24 @@ def test_a_coverage_chart_counts_every_dated_report_once(dates: list[datetime | 
     assert dated[-1] < chart.end
     for before, after in zip(chart.bars, chart.bars[1:], strict=False):
         assert after.start - before.start == chart.step  # no gap, no overlap: an empty time is a bar of 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Wire", "Post", "Ledger", "Gazette", "Courier", "Herald", "Times", "Sun"]), max_size=40)
+)
+def test_outlet_shares_count_every_report_once(sources: list[str]) -> None:
+    from sitegen.coverage import SHOWN_OUTLETS, outlet_shares
+
+    shares = outlet_shares(sources, sources[0] if sources else None)
+    outlets = set(sources)
+    if len(outlets) < 2:
+        assert shares == ()
+        return
+    assert sum(s.count for s in shares) == len(sources)
+    named = [s for s in shares if not s.others]
+    assert len(named) == min(SHOWN_OUTLETS, len(outlets))
+    assert [s.count for s in named] == sorted((s.count for s in named), reverse=True)
+    assert all(s.count == sources.count(s.name) for s in named)
+    assert sum(s.others for s in shares) == len(outlets) - len(named)
+    assert [s.name for s in shares if s.first] == ([sources[0]] if sources[0] in {s.name for s in named} else [])
