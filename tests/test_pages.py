@@ -460,3 +460,15 @@ def test_a_related_story_in_another_language_is_marked(tmp_path: Path) -> None:
     assert html is not None
     assert f'<a href="/{spanish.url}" lang="es">' in html
     assert '<a href="/stories/other/">Another story</a>' in html
+
+
+def test_a_source_page_names_a_story_only_when_it_is_more_than_the_article(sample_public: Path) -> None:
+    stories = json.loads((sample_public / "stories.json").read_text("utf-8"))["stories"]
+    lone = next(s for s in stories if len(s["articles"]) == 1)
+    shared = next(s for s in stories if len(s["articles"]) > 1)
+    for story, named in ((lone, False), (shared, True)):
+        source = next(
+            p for p in (sample_public / "sources").glob("*/index.html") if story["path"] in p.read_text("utf-8")
+        )
+        html = source.read_text("utf-8")
+        assert (f'in the story <a href="/{story["path"]}">' in html) is named, story["title"]
