@@ -20,9 +20,14 @@ from typing import Any, NamedTuple
 from markupsafe import Markup, escape
 
 from sitegen.coverage import CoverageChart, OutletShare
+from sitegen.i18n import current
 from sitegen.model import Article, Story
 
 Crumb = tuple[str, str]  # (label, site path) of a page above this one, for breadcrumbs
+
+
+# the words shown with a sentence, by its kind (`open` has none): English, and the catalogues' keys
+COVERAGE_LABELS = {"all": "all sources", "some": "{n} of {total} sources", "only": "only here"}
 
 
 class MarkedSentence(NamedTuple):
@@ -134,20 +139,15 @@ class VariantView:
     @property
     def marked_html(self) -> Markup:
         """`marked` as the default theme shows it, one `<p>` per paragraph and a `<span>` per
-        sentence. Built here rather than looped over in the template: a story page has hundreds
-        of sentences, and the Jinja2 loop cost ten times more. Themes may loop over `marked`.
-        The coverage labels are left out of the search index, as are sentences `echoes` says an
-        earlier variant carries."""
-        return self.marked_html_in({})
-
-    def marked_html_in(self, labels: dict[str, str]) -> Markup:
-        """`marked_html` with the labels in another language: `labels` maps a kind ("all",
-        "some", "only") to its words, "{n}" and "{total}" standing for the counts."""
+        sentence, labels in the page's language. Built here rather than looped over in the
+        template: a story page has hundreds of sentences, and the Jinja2 loop cost ten times
+        more. Themes may loop over `marked`. The coverage labels are left out of the search
+        index, as are sentences `echoes` says an earlier variant carries."""
         repeat = ' data-pagefind-ignore="all"' if self.echoes else ""
+        words = current()
 
         def label(s: MarkedSentence) -> str:
-            words = labels.get(s.kind)
-            return escape(words.format(n=s.carried, total=s.total)) if words else s.label
+            return escape(words(COVERAGE_LABELS[s.kind], n=s.carried, total=s.total))
 
         paragraphs = (
             "<p>"

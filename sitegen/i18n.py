@@ -10,7 +10,9 @@ the site's language. Dates come from Babel's CLDR data; English keeps sitegen's 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -122,3 +124,24 @@ def page_words(lang: str, site_lang: str, known: dict[str, dict[str, str]]) -> W
 
 def _words(lang: str, known: dict[str, dict[str, str]]) -> Words:
     return Words(lang, known.get(lang, {}))
+
+
+# the words of the page being rendered: `render_page` sets them, and every template function,
+# macro and view that puts words on the page reads them, however a theme imports its macros
+_SPEAKING: ContextVar[Words | None] = ContextVar("sitegen_page_words", default=None)
+ENGLISH_WORDS = Words(ENGLISH)
+
+
+def current() -> Words:
+    """The words of the page being rendered (English outside a render)."""
+    return _SPEAKING.get() or ENGLISH_WORDS
+
+
+@contextmanager
+def speaking(words: Words) -> Iterator[None]:
+    """Render in `words`: what `current` returns until the block ends."""
+    token = _SPEAKING.set(words)
+    try:
+        yield
+    finally:
+        _SPEAKING.reset(token)

@@ -17,6 +17,7 @@ from slugify import slugify
 
 from sitegen.config import SiteConfig
 from sitegen.context import (
+    COVERAGE_LABELS,
     ArchiveContext,
     ArchiveListContext,
     Crumb,
@@ -510,11 +511,8 @@ def coverage_label(count: int, total: int) -> tuple[str, str]:
     label could be false."""
     if count == 0:
         return "open", ""
-    if count >= total:
-        return "all", "all sources"
-    if count == 1:
-        return "only", "only here"
-    return "some", f"{count} of {total} sources"
+    kind = "all" if count >= total else "only" if count == 1 else "some"
+    return kind, COVERAGE_LABELS[kind].format(n=count, total=total)
 
 
 def marked_paragraphs(article: Article, counts: Sequence[int], total: int) -> list[list[MarkedSentence]]:

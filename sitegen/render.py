@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sitegen.config import ConfigError, SiteConfig
 from sitegen.context import variables
 from sitegen.diagnostics import Report
-from sitegen.i18n import Words, catalogues, page_words
+from sitegen.i18n import ENGLISH, ENGLISH_WORDS, catalogues, current, page_words, speaking
 from sitegen.memo import CACHE_DIR, code_fingerprint
 
 if TYPE_CHECKING:
@@ -109,12 +109,9 @@ def environment(site_dir: Path, config: SiteConfig, salt: str, cached: bool) -> 
     return env
 
 
-_ENGLISH = Words("en")
-
-
 def format_date(value: datetime | None, with_time: bool = False) -> str:
     """A date in English, as the site's own pages show it ("3 August 2024, 09:10 UTC")."""
-    return _ENGLISH.date(value, with_time)
+    return ENGLISH_WORDS.date(value, with_time)
 
 
 def i18n_folders(site_dir: Path, config: SiteConfig) -> list[Path]:
@@ -122,42 +119,32 @@ def i18n_folders(site_dir: Path, config: SiteConfig) -> list[Path]:
     return [theme_dir(site_dir, config) / "i18n", site_dir / "i18n"]
 
 
-def _words_of(context: jinja2.runtime.Context) -> Words:
-    words = context.get("words")
-    return words if isinstance(words, Words) else _ENGLISH
-
-
-@jinja2.pass_context
-def _translate(context: jinja2.runtime.Context, text: str, **values: object) -> str:
+def _translate(text: str, **values: object) -> str:
     """`t("Summary")`: the text in the page's language."""
-    return _words_of(context)(text, **values)
+    return current()(text, **values)
 
 
-@jinja2.pass_context
-def _translate_count(context: jinja2.runtime.Context, one: str, other: str, n: int, **values: object) -> str:
+def _translate_count(one: str, other: str, n: int, **values: object) -> str:
     """`tn("{n} source", "{n} sources", n)`: the form the page's language uses for `n`."""
-    return _words_of(context).plural(one, other, n, **values)
+    return current().plural(one, other, n, **values)
 
 
-@jinja2.pass_context
-def _page_date(context: jinja2.runtime.Context, value: datetime | None, with_time: bool = False) -> str:
-    return _words_of(context).date(value, with_time)
+def _page_date(value: datetime | None, with_time: bool = False) -> str:
+    return current().date(value, with_time)
 
 
-@jinja2.pass_context
-def _page_short_date(context: jinja2.runtime.Context, value: datetime | None, year: int | None = None) -> str:
-    return _words_of(context).short_date(value, year)
+def _page_short_date(value: datetime | None, year: int | None = None) -> str:
+    return current().short_date(value, year)
 
 
 _ARCHIVE_PATH = re.compile(r"archive/(\d{4})/(?:(\d{2})/(?:(\d{2})/)?)?$")
 
 
-@jinja2.pass_context
-def _crumb(context: jinja2.runtime.Context, label: str, path: str) -> str:
+def _crumb(label: str, path: str) -> str:
     """A breadcrumb's label in the page's language: an archive's month or day is named from its
     path, the archive and the undated stories from the catalogue, anything else as it is."""
-    words = _words_of(context)
-    if words.lang == "en":
+    words = current()
+    if words.lang == ENGLISH:
         return label
     if path in ("archive/", "archive/undated/"):
         return words(label)
@@ -229,9 +216,10 @@ def render_page(env: jinja2.Environment, page: Page, site_dir: Path, report: Rep
         site: SiteConfig = env.globals["site"]  # type: ignore[assignment]
         site_lang = site.language
         words = page_words(getattr(page.context, "lang", "") or site_lang, site_lang, env.catalogues)  # type: ignore[attr-defined]
-        return env.get_template(page.template).render(
-            variables(page.context), page_url=served_at(page.path), words=words, page_lang=words.lang
-        )
+        with speaking(words):
+            return env.get_template(page.template).render(
+                variables(page.context), page_url=served_at(page.path), page_lang=words.lang
+            )
     except jinja2.TemplateSyntaxError as exc:
         report.error(template_path(exc.filename, site_dir), f"template error: {exc.message}", exc.lineno)
     except jinja2.TemplateError as exc:

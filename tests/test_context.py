@@ -115,6 +115,7 @@ PINNED: dict[str, dict[str, str]] = {
         "step": "timedelta",
         "peak": "int",
         "dated": "int",
+        "bars_svg": "Markup",
         "days": "int",
         "end": "datetime",
         "hours": "int",
