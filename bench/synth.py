@@ -94,6 +94,17 @@ INVENTED_SYNONYM_PAIRS = 300  # pairs of invented general words that mean the sa
 CLAUSE_SHARE = (0.4, 0.6)  # the first clause's share of a fact's words
 MIN_CLAUSE = 5  # entries (words or names) in a clause at least
 
+# Planted updates and disagreements (`generate(..., plant=True)`), the gold of bench/provenance_quality.py.
+# Instead of changing figures at random, a story may be told in two waves a day or more apart, the
+# second giving a new figure for some facts (an update), or two of its reports, hours apart, may give
+# a fact different figures (a disagreement). Nothing else changes a figure.
+PLANT_DEVELOPING = 0.4  # stories of 3+ reports told in two waves
+FIRST_WAVE_HOURS = 6.0  # the first wave's reports within this of the story's start
+SECOND_WAVE_HOURS = (20.0, 60.0)  # the second wave's, this long after the start
+PLANT_UPDATE = 0.5  # a fact with a figure reported in both waves is updated in the second
+PLANT_DISAGREE = 0.4  # a story not told in waves has one fact whose figure two reports give differently
+DISAGREE_HOURS = (1 / 6, 3.0)  # how far apart those two reports are
+
 
 def _pairs(text: str) -> list[tuple[str, str]]:
     return [(a, b) for a, b in (pair.split(":") for pair in text.split())]
@@ -247,6 +258,11 @@ class SynthArticle:
     # gold for attribution, aligned with `sentences`: each sentence's fact id and atomic claims
     facts: tuple[str, ...] = ()
     claims: tuple[tuple[str, ...], ...] = ()
+    # gold of planted updates and disagreements (`plant=True`): the story's planted facts as (fact
+    # id, "update" or "disagreement"), on each of its articles; and, aligned with `sentences`, the
+    # planted figure each sentence gives ("" for none)
+    planted: tuple[tuple[str, str], ...] = ()
+    figures: tuple[str, ...] = ()
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -311,6 +327,18 @@ class _Line:
     text: str
     fact: str
     claims: tuple[str, ...]
+    figure: str = ""  # the planted figure it gives
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the generator plants in one story (`plant=True`)."""
+
+    dates: list[datetime]  # each variant's
+    chosen: list[list[int]]  # each variant's facts
+    changes: dict[tuple[int, int], tuple[int, int, str, str]]  # (fact, variant) → (clause, position, figure, kind)
+    slots: dict[int, tuple[int, int]]  # planted fact → its figure's (clause, position)
+    planted: tuple[tuple[str, str], ...]
 
 
 class _Vocabulary:
@@ -382,7 +410,8 @@ class _Vocabulary:
 class _Generator:
     """Draws stories and their variants; numpy for bulk word draws, random.Random for structure."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, plant: bool = False) -> None:
+        self.plant = plant
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
         self.vocab = _Vocabulary(random.Random(f"vocabulary-{seed}"))
@@ -542,9 +571,61 @@ class _Generator:
             styles=rng.sample(ATTRIBUTION_STYLES, len(ATTRIBUTION_STYLES)),
         )
         reporters = rng.sample(self.outlets, size) if outlets is None else outlets
-        return [self._variant(story, v + 1, outlet) for v, outlet in enumerate(reporters)]
+        if not self.plant:
+            return [self._variant(story, v + 1, outlet) for v, outlet in enumerate(reporters)]
+        plan = self._plan(story, len(reporters))
+        return [self._variant(story, v + 1, outlet, plan) for v, outlet in enumerate(reporters)]
 
-    def _copy(self, story: _Story, index: int, variant: int, style: tuple[str, ...], reword: bool) -> _Line:
+    def _plan(self, story: _Story, size: int) -> _Plan:
+        """Dates, facts and planted figures of a story's variants: two waves with updates, or a
+        disagreement between two reports hours apart, or neither."""
+        rng, hour = self.rng, 3600.0
+        facts = story.facts
+        chosen = [
+            sorted(rng.sample(range(len(facts)), max(1, round(rng.uniform(0.4, 0.7) * len(facts)))))
+            for _ in range(size)
+        ]
+        changes: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+        slots: dict[int, tuple[int, int]] = {}
+        planted: list[tuple[str, str]] = []
+        with_figure = [i for i, fact in enumerate(facts) if fact.figures]
+        if size >= 3 and rng.random() < PLANT_DEVELOPING:
+            first = rng.randint(1, size - 1)
+            offsets = [rng.uniform(0.0, FIRST_WAVE_HOURS * hour) for _ in range(first)]
+            offsets += [rng.uniform(*SECOND_WAVE_HOURS) * hour for _ in range(size - first)]
+            for i in with_figure:
+                early = [v for v in range(first) if i in chosen[v]]
+                later = [v for v in range(first, size) if i in chosen[v]]
+                if early and later and rng.random() < PLANT_UPDATE:
+                    c, p = slots[i] = rng.choice(facts[i].figures)
+                    new = self._raised(facts[i].clauses[c][p])
+                    changes.update(((i, v), (c, p, new, "u")) for v in later)
+                    planted.append((f"{story.key}/f{i}", "update"))
+        else:
+            offsets = [float(rng.randrange(VARIANT_SPREAD_SECONDS)) for _ in range(size)]
+            shared = [i for i in with_figure if sum(i in facts_of for facts_of in chosen) >= 2]
+            if shared and rng.random() < PLANT_DISAGREE:
+                i = rng.choice(shared)
+                a, b = rng.sample([v for v in range(size) if i in chosen[v]], 2)
+                offsets[b] = offsets[a] + rng.uniform(*DISAGREE_HOURS) * hour
+                c, p = slots[i] = rng.choice(facts[i].figures)
+                changes[(i, b)] = (c, p, self._changed_figure(facts[i].clauses[c][p]), "d")
+                planted.append((f"{story.key}/f{i}", "disagreement"))
+        dates = [(story.date + timedelta(seconds=o)).replace(second=0, microsecond=0) for o in offsets]
+        return _Plan(dates, chosen, changes, slots, tuple(planted))
+
+    def _raised(self, figure: str) -> str:
+        """A later count: 3 → 5, 7,400 → 11,000 (a fifth to four fifths more)."""
+        value = int(figure.replace(",", ""))
+        new = max(value + 1, round(value * self.rng.uniform(1.2, 1.8)))
+        if value >= 100:
+            step = 10 ** (len(str(new)) - 2)
+            new = max(value + step, new // step * step)
+        return f"{new:,}" if "," in figure or new >= 10_000 else str(new)
+
+    def _copy(
+        self, story: _Story, index: int, variant: int, style: tuple[str, ...], reword: bool, plan: _Plan | None = None
+    ) -> _Line:
         """Outlet `variant`'s copy of fact `index`: maybe its first clause only, maybe a figure
         changed, maybe with a clause of its own added (each a fact of its own), maybe reworded
         (the same fact)."""
@@ -552,13 +633,26 @@ class _Generator:
         fact = story.facts[index]
         clauses = [list(words) for words in fact.clauses]
         fact_id = f"{story.key}/f{index}"
-        partial = len(clauses[0]) > MIN_CLAUSE and rng.random() < PARTIAL_COPY
+        # a planted fact's copies all give its figure: the gold is then what a reader sees
+        planted = plan is not None and index in plan.slots
+        partial = len(clauses[0]) > MIN_CLAUSE and rng.random() < PARTIAL_COPY and not planted
         if partial:
             clauses = clauses[:1]
             fact_id += ".1"
         claims = [f"{story.key}/f{index}.{c + 1}" for c in range(len(clauses))]
         figures = [(c, p) for c, p in fact.figures if c < len(clauses)]
-        if figures and rng.random() < CHANGED_FIGURE:
+        given = ""
+        if plan is not None:
+            change = plan.changes.get((index, variant - 1))
+            slot = plan.slots.get(index)
+            if change is not None and change[0] < len(clauses):
+                c, p, new, kind = change
+                clauses[c][p] = new
+                claims[c] += f"~{kind}1"
+                fact_id += f"~{kind}1"
+            if slot is not None and slot[0] < len(clauses):
+                given = clauses[slot[0]][slot[1]]
+        elif figures and rng.random() < CHANGED_FIGURE:
             c, p = rng.choice(figures)
             new = self._changed_figure(clauses[c][p])
             known = sum(1 for key in story.changes if key[0] == index)
@@ -577,9 +671,9 @@ class _Generator:
             )
             fact_id += f"+v{variant}"
             claims.append(f"{story.key}/v{variant}/added")
-        return _Line(self._sentence(self._attributed(clauses, fact.speaker, style)), fact_id, tuple(claims))
+        return _Line(self._sentence(self._attributed(clauses, fact.speaker, style)), fact_id, tuple(claims), given)
 
-    def _variant(self, story: _Story, number: int, outlet: _Outlet) -> SynthArticle:
+    def _variant(self, story: _Story, number: int, outlet: _Outlet, plan: _Plan | None = None) -> SynthArticle:
         """One outlet's report: most specifics, part of the facts (some reworded), own sentences, filler."""
         rng = self.rng
         # most specifics survive in every report; each outlet leaves out a few
@@ -591,9 +685,13 @@ class _Generator:
         prefix = f"{story.key}/v{number}"
 
         # outlets differ in how much they share, reword and name: that spreads the similarities
-        share, reword, naming = rng.uniform(0.4, 0.7), rng.uniform(0.3, 0.8), rng.uniform(0.6, 1.4)
-        chosen = sorted(rng.sample(range(len(facts)), max(1, round(share * len(facts)))))
-        shared = [self._copy(story, i, number, style, rng.random() < reword) for i in chosen]
+        if plan is None:
+            share, reword, naming = rng.uniform(0.4, 0.7), rng.uniform(0.3, 0.8), rng.uniform(0.6, 1.4)
+            chosen = sorted(rng.sample(range(len(facts)), max(1, round(share * len(facts)))))
+        else:
+            reword, naming = rng.uniform(0.3, 0.8), rng.uniform(0.6, 1.4)
+            chosen = plan.chosen[number - 1]
+        shared = [self._copy(story, i, number, style, rng.random() < reword, plan) for i in chosen]
 
         own_lengths = self._lengths(rng.randint(2, 5))
         own = []
@@ -634,25 +732,31 @@ class _Generator:
         title = title[: rng.randint(6, 10)]
         title_text = title[0][:1].upper() + title[0][1:] + " " + " ".join(title[1:])
 
-        date = story.date + timedelta(seconds=rng.randrange(VARIANT_SPREAD_SECONDS))
+        if plan is None:
+            date = (story.date + timedelta(seconds=rng.randrange(VARIANT_SPREAD_SECONDS))).replace(second=0)
+        else:
+            date = plan.dates[number - 1]
         tags = story.tags if rng.random() < 0.7 else story.tags[1:]
         return SynthArticle(
             id=f"{outlet.slug}/{story.key}-v{number}",
             story=story.key,
             title=title_text,
-            date=date.replace(second=0),
+            date=date,
             source=outlet.name,
             lang="en",
             tags=tags,
             paragraphs=paragraphs,
             facts=tuple(line.fact for line in lines),
             claims=tuple(line.claims for line in lines),
+            planted=plan.planted if plan is not None else (),
+            figures=tuple(line.figure for line in lines) if plan is not None else (),
         )
 
 
-def iter_articles(n: int, seed: int = 0) -> Iterator[SynthArticle]:
-    """Articles one story at a time, so a caller can convert them without holding both forms."""
-    generator = _Generator(seed)
+def iter_articles(n: int, seed: int = 0, plant: bool = False) -> Iterator[SynthArticle]:
+    """Articles one story at a time, so a caller can convert them without holding both forms;
+    `plant`: with planted updates and disagreements (see PLANT_DEVELOPING)."""
+    generator = _Generator(seed, plant)
     width = max(6, len(str(n)))
     remaining, index = n, 0
     while remaining > 0:
@@ -666,9 +770,9 @@ def iter_articles(n: int, seed: int = 0) -> Iterator[SynthArticle]:
         index += 1
 
 
-def generate(n: int, seed: int = 0) -> list[SynthArticle]:
-    """n synthetic articles, the same for the same (n, seed)."""
-    return list(iter_articles(n, seed))
+def generate(n: int, seed: int = 0, plant: bool = False) -> list[SynthArticle]:
+    """n synthetic articles, the same for the same (n, seed, plant)."""
+    return list(iter_articles(n, seed, plant))
 
 
 def one_story(n: int, seed: int = 0) -> list[SynthArticle]:

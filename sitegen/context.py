@@ -106,6 +106,32 @@ class StoryLink(NamedTuple):
     lang: str = ""  # the language of its headline: marked when it is not the page's
 
 
+class FirstNote(NamedTuple):
+    """Who reported a summary line first, and how far it spread (`sitegen.provenance`)."""
+
+    sources: list[SourceLink]  # several when their reports' times tie (dated by day alone)
+    published: datetime
+    later: int  # outlets with a dated report after those
+    within: str  # from the first dated report to the last: "26 h", "3 d"; "" when none later
+
+
+class FigureView(NamedTuple):
+    """One figure of a fact, as some reports give it."""
+
+    figure: str
+    text: str  # a sentence that gives it
+    sources: list[SourceLink]
+    published: datetime | None  # its first dated report
+
+
+class ChangeNote(NamedTuple):
+    """A fact whose figure changed ("update") or differs between outlets ("disagreement")."""
+
+    kind: str
+    others: list[FigureView]  # an update's earlier figures, oldest first; a disagreement's other figures
+    current: FigureView  # the figure the line gives (an update's latest)
+
+
 class SummaryLine(NamedTuple):
     """A sentence of the merged summary with the sources that carry it."""
 
@@ -114,6 +140,8 @@ class SummaryLine(NamedTuple):
     # the story's sources that do not carry it, when they are fewer than those that do: a line
     # 195 of 200 outlets carry is shown as "every source but these 5", not as 195 names
     missing: list[SourceLink] | None = None
+    first: FirstNote | None = None  # None when no first report is sure
+    change: ChangeNote | None = None
 
 
 @dataclass(slots=True)
@@ -242,6 +270,7 @@ class StoryContext:
     coverage: CoverageChart | None = None  # reports over time; None under three dated ones
     outlets: tuple[OutletShare, ...] = ()  # reports by outlet, most first; none with one outlet
     report_pages: list[IndexEntry] = field(default_factory=list)  # where the reports not on this page are
+    changes: list[ChangeNote] = field(default_factory=list)  # updates and disagreements on no summary line
 
 
 @dataclass(slots=True)

@@ -27,11 +27,16 @@ VIEWS: tuple[type, ...] = (
     coverage.Bar,
     coverage.OutletShare,
     context.SummaryLine,
+    context.FirstNote,
+    context.ChangeNote,
+    context.FigureView,
     context.VariantView,
     context.MarkedSentence,
     model.Story,
     model.Summary,
     model.SummarySentence,
+    model.Revision,
+    model.Version,
     model.Article,
 )
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sitegen.config import SiteConfig
 from sitegen.memo import Store, fingerprint
-from sitegen.model import Archive
+from sitegen.model import Archive, Revision
 from sitegen.pages import story_tags
 from sitegen.render import iso_date
 
@@ -22,6 +22,23 @@ def data_files(archive: Archive, config: SiteConfig, store: Store | None = None)
     if archive.redirects:
         files["_redirects"] = [netlify_redirects(archive, config)]
     return files
+
+
+def _revision(revision: Revision) -> dict[str, object]:
+    return {
+        "line": revision.line,
+        "versions": [
+            {
+                "figure": v.figure,
+                "text": v.text,
+                "sources": list(v.sources),
+                "article_ids": list(v.article_ids),
+                "first_sources": list(v.first_sources),
+                "first_published": iso_date(v.first_published) or None,
+            }
+            for v in revision.versions
+        ],
+    }
 
 
 def netlify_redirects(archive: Archive, config: SiteConfig) -> str:
@@ -53,9 +70,18 @@ def stories_json(archive: Archive, config: SiteConfig, store: Store | None = Non
             "sources": list(story.sources),
             "tags": [{"name": t.name, "path": t.url} for t in story_tags(articles)],
             "summary": [
-                {"text": s.text, "sources": list(s.sources), "article_ids": list(s.article_ids)}
+                {
+                    "text": s.text,
+                    "sources": list(s.sources),
+                    "article_ids": list(s.article_ids),
+                    "first_source": s.first_sources[0] if len(s.first_sources) == 1 else None,
+                    "first_sources": list(s.first_sources),
+                    "first_published": iso_date(s.first_published) or None,
+                }
                 for s in story.summary.sentences
             ],
+            "updates": [_revision(r) for r in story.summary.revisions if r.kind == "update"],
+            "disagreements": [_revision(r) for r in story.summary.revisions if r.kind == "disagreement"],
             "related": list(story.related),
             "articles": [
                 {

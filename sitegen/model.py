@@ -111,6 +111,35 @@ class SummarySentence:
     sources: tuple[str, ...]  # the outlets credited with the fact: each has a sentence that says it
     article_ids: tuple[str, ...]  # the articles carrying it, oldest first
     origin: tuple[str, int] | None = None  # (article id, sentence index) the line's words come from
+    # its first dated report (`sitegen.provenance`): the outlets (several when their times tie; none
+    # when an undated report may have come first), when, and how it spread
+    first_sources: tuple[str, ...] = ()
+    first_published: datetime | None = None
+    last_published: datetime | None = None  # its last dated report
+    later_outlets: int = 0  # outlets with a dated report after the first
+    revision: int | None = None  # its update or disagreement, an index into `Summary.revisions`
+
+
+@dataclass(frozen=True)
+class Version:
+    """One figure of a fact as some of a story's reports give it."""
+
+    figure: str  # as written: "7,400", "five"
+    text: str  # a sentence that gives it
+    sources: tuple[str, ...]  # the outlets that give it, in the order of their reports
+    article_ids: tuple[str, ...]
+    first_sources: tuple[str, ...]  # the outlets of its first dated report; () when unsure
+    first_published: datetime | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A fact whose figure differs between reports: an "update" (versions oldest first, the last
+    the latest) or a "disagreement" (outlets giving different figures at about the same time)."""
+
+    kind: str
+    versions: tuple[Version, ...]
+    line: int | None  # the summary line it belongs to, if any
 
 
 @dataclass(frozen=True)
@@ -124,6 +153,7 @@ class Summary:
     coverage: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # article id -> for each of its sentences, the articles carrying its fact (itself included)
     carriers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    revisions: tuple[Revision, ...] = ()  # updates and disagreements, in the order of their first report
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,11 @@ from sitegen.context import (
     COVERAGE_LABELS,
     ArchiveContext,
     ArchiveListContext,
+    ChangeNote,
     Crumb,
     FeedContext,
+    FigureView,
+    FirstNote,
     HomeContext,
     IndexEntry,
     MarkedSentence,
@@ -49,7 +52,7 @@ from sitegen.context import (
 )
 from sitegen.coverage import coverage_chart, outlet_shares
 from sitegen.memo import STAND_INS, fingerprint
-from sitegen.model import Archive, Article, Story
+from sitegen.model import Archive, Article, Revision, Story, SummarySentence
 from sitegen.render import format_date, safe_url, served_at
 from sitegen.slugs import slug, tag_key, tag_slug
 
@@ -186,7 +189,8 @@ def _row_stand_in(row: SourceRow) -> tuple[Any, ...] | None:
 STAND_INS[StoryView] = _view_stand_in
 STAND_INS[SourceRow] = _row_stand_in
 # named tuples pickle through Python code of their own; as their name and fields, one call
-for _named in (SourceLink, StoryLink, TagLink, SummaryLine, MarkedSentence, TimelineRow):
+_NAMED = (SourceLink, StoryLink, TagLink, SummaryLine, MarkedSentence, TimelineRow, FirstNote, FigureView, ChangeNote)
+for _named in _NAMED:
     STAND_INS[_named] = lambda value: (type(value).__name__, *value)
 
 
@@ -535,10 +539,7 @@ def delay(first: datetime | None, then: datetime | None) -> str:
     """How long after the first report an article came out ("+3 h", "+2 d"); "" for the first."""
     if first is None or then is None or then <= first:
         return ""
-    hours = (then - first).total_seconds() / 3600
-    if hours < 1:
-        return f"+{max(1, round(hours * 60))} min"
-    return f"+{round(hours)} h" if hours < 48 else f"+{round(hours / 24)} d"
+    return f"+{_span(then - first)}"
 
 
 def story_page(story: Story, articles: Sequence[Article], slugs: dict[str, str], links: dict[str, StoryLink]) -> Page:
@@ -570,7 +571,7 @@ def story_context(
         trail=archive_trail(story.first_published),
         sources=source_links(story.sources, slugs),
         tags=story_tags(articles),
-        summary=[_summary_line(s.text, s.sources, story.sources, slugs) for s in story.summary.sentences],
+        summary=[_summary_line(s, story, slugs) for s in story.summary.sentences],
         variants=_variants(story, articles, slugs, range(len(shown))),
         first_source=articles[0].source if dated else None,
         related=[links[r] for r in story.related if r in links],
@@ -593,6 +594,7 @@ def story_context(
         lang=story_lang(story, articles),
         coverage=coverage_chart([a.date for a in articles]),
         outlets=outlet_shares([a.source for a in articles], articles[0].source if dated else None),
+        changes=[_change(r, slugs) for r in story.summary.revisions if r.line is None][:MAX_CHANGES],
     )
 
 
@@ -601,11 +603,49 @@ def story_lang(story: Story | Draft, articles: Sequence[Article]) -> str:
     return next((a.lang for a in articles if a.title == story.title), articles[0].lang)
 
 
-def _summary_line(text: str, sources: Sequence[str], every: Sequence[str], slugs: dict[str, str]) -> SummaryLine:
-    carried = set(sources)
-    missing = [name for name in every if name not in carried]
-    shown = missing if len(missing) < len(sources) else None
-    return SummaryLine(text, source_links(sources, slugs), None if shown is None else source_links(shown, slugs))
+def _summary_line(line: SummarySentence, story: Story, slugs: dict[str, str]) -> SummaryLine:
+    carried = set(line.sources)
+    missing = [name for name in story.sources if name not in carried]
+    shown = missing if len(missing) < len(line.sources) else None
+    first = None
+    if line.first_sources and line.first_published is not None:
+        span = (line.last_published or line.first_published) - line.first_published
+        first = FirstNote(
+            source_links(line.first_sources, slugs),
+            line.first_published,
+            line.later_outlets,
+            _span(span) if line.later_outlets else "",
+        )
+    revision = story.summary.revisions[line.revision] if line.revision is not None else None
+    return SummaryLine(
+        line.text,
+        source_links(line.sources, slugs),
+        None if shown is None else source_links(shown, slugs),
+        first,
+        _change(revision, slugs, line.text) if revision is not None else None,
+    )
+
+
+MAX_CHANGES = 5  # updates and disagreements listed apart from the summary's lines
+
+
+def _change(revision: Revision, slugs: dict[str, str], text: str | None = None) -> ChangeNote:
+    """An update (the latest figure current, the rest earlier) or a disagreement (the line's
+    figure current, or the first one's when on no line)."""
+    views = [FigureView(v.figure, v.text, source_links(v.sources, slugs), v.first_published) for v in revision.versions]
+    if revision.kind == "update":
+        current = len(views) - 1
+    else:
+        current = next((n for n, v in enumerate(revision.versions) if v.text == text), 0)
+    return ChangeNote(revision.kind, views[:current] + views[current + 1 :], views[current])
+
+
+def _span(span: timedelta) -> str:
+    """A time span as a reader takes it in: "40 min", "26 h", "3 d"."""
+    hours = span.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    return f"{round(hours)} h" if hours < 48 else f"{round(hours / 24)} d"
 
 
 # A big story's page shows its first reports and lists every report in its timeline; the texts

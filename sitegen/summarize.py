@@ -28,10 +28,10 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse
 
-from sitegen import same_fact
+from sitegen import provenance, same_fact
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Report
-from sitegen.model import Article, Summary, SummarySentence
+from sitegen.model import Article, Revision, Summary, SummarySentence, Version
 from sitegen.terms import base_lang, index_terms
 
 # Ranking, chosen by measurement on DUC 2002 (bench/summary_quality.py); each held on both halves of the sets.
@@ -50,6 +50,7 @@ MAX_CANDIDATES = 40  # the closest sentences of other articles checked for each 
 UNIQUE_CEILING = 0.15  # a sentence this close to another source's is never called "only here",
 UNIQUE_SHARE = 1 / 3  # nor one sharing this much of its content (or the other's) with it
 NEAR_FLOOR = 0.05  # pairs this close are looked at for that
+FIRST_NEAR = 0.35  # a sentence this close to a line, in an article before its first carrier, may be its first report
 COMMON_MIN, COMMON_SHARE = 200, 0.02  # terms in more sentences than both are left out when pairs are sought
 # English openings that point back: pronouns and connectives (other languages: quotes only)
 _DANGLING_EN = frozenset(
@@ -209,18 +210,79 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     analysed = [same_fact.sentence(t.text, t.lang) for t in texts]
     vectors = _vectors([_ids(a.index_terms) for a in analysed], [len(t.members) for t in texts])
     sources = [a.source for a in articles]
-    same, best = _credit(texts, analysed, owners, sources, vectors)
+    same, best, conflicts, near = _credit(texts, analysed, owners, sources, vectors)
     chosen = _choose(articles, sentences, texts, owners, vectors, same, best, max_words)
-    summary = tuple(
-        SummarySentence(
-            text=clean_line(texts[u].text),
-            sources=_unique(sources[a] for a in sorted(texts[u].articles)),
-            article_ids=tuple(articles[a].id for a in sorted(texts[u].articles)),
-            origin=(articles[sentences[texts[u].members[0]].article].id, sentences[texts[u].members[0]].position),
-        )
-        for u in chosen
+    changes, revision_of = provenance.revisions(
+        conflicts, [t.text for t in texts], [t.lang for t in texts], [t.articles for t in texts], articles
     )
-    return _marks(articles, sentences, texts, sources, summary)
+    chosen = _latest(chosen, changes, revision_of, texts, sentences, articles)
+    line_of = {revision_of[u]: n for n, u in enumerate(chosen) if u in revision_of}
+    summary = tuple(_line(u, texts, sentences, articles, sources, revision_of.get(u), near.get(u, ())) for u in chosen)
+    revisions = tuple(
+        provenance.revision(kind, [_version(f, texts, articles) for f in figures], line_of.get(n))
+        for n, (kind, figures) in enumerate(changes)
+    )
+    return _marks(articles, sentences, texts, sources, summary, revisions)
+
+
+def _line(
+    u: int,
+    texts: list[_Text],
+    sentences: list[_Sentence],
+    articles: Sequence[Article],
+    sources: list[str],
+    revision: int | None,
+    near: Iterable[int],
+) -> SummarySentence:
+    carriers = sorted(texts[u].articles)
+    first = provenance.first_report(carriers, articles, near)
+    origin = sentences[texts[u].members[0]]
+    return SummarySentence(
+        text=clean_line(texts[u].text),
+        sources=_unique(sources[a] for a in carriers),
+        article_ids=tuple(articles[a].id for a in carriers),
+        origin=(articles[origin.article].id, origin.position),
+        first_sources=first.sources,
+        first_published=first.published,
+        last_published=first.last_published,
+        later_outlets=first.later_outlets,
+        revision=revision,
+    )
+
+
+def _version(figure: provenance._Figure, texts: list[_Text], articles: Sequence[Article]) -> Version:
+    """A figure in the wording most articles carry (the earliest of those)."""
+    u = max(sorted(figure.wordings), key=lambda w: (len(texts[w].articles), -min(texts[w].members)))
+    return provenance.version(figure, clean_line(texts[u].text), texts[u].lang, articles)
+
+
+def _latest(
+    chosen: list[int],
+    found: list[tuple[str, list[provenance._Figure]]],
+    revision_of: dict[int, int],
+    texts: list[_Text],
+    sentences: list[_Sentence],
+    articles: Sequence[Article],
+) -> list[int]:
+    """The summary's wordings, a line whose figure was updated worded with the latest figure."""
+    out: list[int] = []
+    for u in chosen:
+        kind, figures = found[revision_of[u]] if u in revision_of else ("", [])
+        if kind == "update" and u not in figures[-1].wordings:
+            worthy = [
+                w
+                for w in figures[-1].wordings
+                if summary_worthy(
+                    texts[w].text,
+                    sentences[texts[w].members[0]].words,
+                    headline=len(articles[sentences[texts[w].members[0]].article].sentences) == 1,
+                )
+            ]
+            if worthy:
+                u = max(sorted(worthy), key=lambda w: (len(texts[w].articles), -min(texts[w].members)))
+        if u not in out:
+            out.append(u)
+    return out
 
 
 def _credit(
@@ -229,12 +291,21 @@ def _credit(
     owners: list[frozenset[int]],
     sources: list[str],
     vectors: scipy.sparse.csr_matrix,
-) -> tuple[dict[int, set[int]], dict[tuple[int, int], tuple[float, int]]]:
+) -> tuple[
+    dict[int, set[int]],
+    dict[tuple[int, int], tuple[float, int]],
+    list[tuple[int, int, float, float, bool]],
+    dict[int, set[int]],
+]:
     """Who states each wording: the same-fact decision on the candidate pairs, each wording's
     articles grown by those that state it (and `near_other_source` set where "only here" would
     be unsafe). Returns, per wording, the wordings that state it, and for ranking (no claim is
-    made of it) each wording's closest echo in every other article (RANKING_ALIGN)."""
+    made of it) each wording's closest echo in every other article (RANKING_ALIGN), and the pairs
+    that state one fact but for a figure (`same_fact.revision`: u's figure, v's, whether either is a bound),
+    and per wording the articles with a sentence close to it (FIRST_NEAR) that was not found to state it:
+    one of them, if earlier, may have reported it first."""
     same: dict[int, set[int]] = {u: set() for u in range(len(texts))}
+    conflicts: list[tuple[int, int, float, float, bool]] = []
     best: dict[tuple[int, int], tuple[float, int]] = {}
     pairs_u, pairs_v, pairs_sim = _candidates(vectors)
     source_sets = [frozenset(sources[a] for a in owner) for owner in owners]
@@ -287,10 +358,26 @@ def _credit(
             same[u].add(v)
         if u_states_v:
             same[v].add(u)
+        if not (v_states_u or u_states_v) and analysed[u].figures and analysed[v].figures:
+            figures = same_fact.revision(analysed[u], analysed[v], texts[u].lang)
+            if figures is not None:
+                x, y = figures
+                bound = same_fact.hedged(analysed[u], x, texts[u].lang)
+                conflicts.append((u, v, x, y, bound or same_fact.hedged(analysed[v], y, texts[v].lang)))
     for u, text in enumerate(texts):
         for v in same[u]:
             text.articles |= owners[v]
-    return same, best
+    near: dict[int, set[int]] = {}
+    close = pairs_sim >= FIRST_NEAR
+    other_figure = {(u, v) for u, v, *_ in conflicts}  # the same fact with another figure: known, not doubtful
+    for u, v in zip(pairs_u[close].tolist(), pairs_v[close].tolist(), strict=True):
+        if (u, v) in other_figure:
+            continue
+        if v not in same[u]:
+            near.setdefault(u, set()).update(owners[v])
+        if u not in same[v]:
+            near.setdefault(v, set()).update(owners[u])
+    return same, best, conflicts, near
 
 
 def _choose(
@@ -389,6 +476,7 @@ def _marks(
     texts: list[_Text],
     sources: list[str],
     summary: tuple[SummarySentence, ...],
+    revisions: tuple[Revision, ...] = (),
 ) -> Summary:
     """The summary with every sentence's carriers and label, and what only one source reports."""
     several_sources = len(set(sources)) > 1
@@ -414,6 +502,7 @@ def _marks(
         {k: tuple(v) for k, v in unique.items()},
         {k: tuple(v) for k, v in coverage.items()},
         {k: tuple(v) for k, v in carriers.items()},
+        revisions,
     )
 
 
