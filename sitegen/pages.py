@@ -607,8 +607,8 @@ def _summary_line(line: SummarySentence, story: Story, slugs: dict[str, str]) ->
     carried = set(line.sources)
     missing = [name for name in story.sources if name not in carried]
     shown = missing if len(missing) < len(line.sources) else None
-    first = None
-    if line.first_sources and line.first_published is not None:
+    first = None  # a line one outlet carries needs no note: its chip says who
+    if line.first_sources and line.first_published is not None and len(carried) > 1:
         span = (line.last_published or line.first_published) - line.first_published
         first = FirstNote(
             source_links(line.first_sources, slugs),

@@ -35,6 +35,11 @@ def test_one_fact_two_figures_is_found() -> None:
         "Police arrested three protesters outside parliament in Halvern, officials said.",
         "Police arrested five protesters outside parliament in Halvern.",
     ) == (3.0, 5.0)
+    # reworded away from the figure: still one fact
+    assert _revision(
+        "Officials said the overnight fire destroyed 12 homes on the coast road in Ashby Cove.",
+        "The overnight fire destroyed 14 homes on the coast road in Ashby Cove, authorities reported.",
+    ) == (12.0, 14.0)
 
 
 @pytest.mark.parametrize(
@@ -67,6 +72,21 @@ def test_one_fact_two_figures_is_found() -> None:
         (
             "Sbarro files for second bankruptcy in three years after sales fall.",
             "Sbarro files for chapter 11 bankruptcy after sales fall.",
+        ),
+        # a word swapped beside the figure: another thing happened
+        (
+            "The overnight fire destroyed 12 homes on the coast road in Ashby Cove, officials said.",
+            "The overnight fire damaged 14 homes on the coast road in Ashby Cove, officials said.",
+        ),
+        # another currency and another way of writing it: $2 million is about £1.2m
+        (
+            "Colorado collects $2 million in taxes on cannabis in January.",
+            "Colorado collects £1.2m in taxes on cannabis in January.",
+        ),
+        # a feed's stray figures, in different places
+        (
+            "UPDATE 1-Mt. Gox files for US bankruptcy to halt class action",
+            "Mt. Gox files for US bankruptcy to halt class action 0",
         ),
         # a negation
         (
@@ -220,9 +240,9 @@ def test_first_reports_on_the_sample_pages_are_their_earliest_carriers(
     shown = 0
     for line in ferry["summary"]:
         (item,) = [i for i in items if i.startswith(line["text"])]
-        if line["first_sources"]:
+        if line["first_sources"] and len(set(line["sources"])) > 1:
             shown += 1
             assert f"First: {', '.join(line['first_sources'])}, " in item
-        else:
+        else:  # unsure, or one outlet's line: its chip says who
             assert "First:" not in item
-    assert shown >= 2
+    assert shown >= 1
