@@ -368,6 +368,15 @@ class Sentence:
     money: frozenset[str] = frozenset()  # currency signs it writes: "$3.5 million" is not "£3.5m"
 
 
+def _by_prefix(weights: dict[str, float]) -> dict[str, float]:
+    """Leading letters (PREFIX) of the longer terms → the weight of the terms that have them."""
+    found: dict[str, float] = {}
+    for t, w in weights.items():
+        if len(t) >= PREFIX:
+            found[t[:PREFIX]] = found.get(t[:PREFIX], 0.0) + w
+    return found
+
+
 def _clauses(text: str) -> list[list[str]]:
     return [found for found in (tokens(clause) for clause in _CLAUSE.split(text)) if found]
 
@@ -428,10 +437,7 @@ def sentence(text: str, lang: str = "en", rarity: Rarity | None = None) -> Sente
             weight = 1.0 if rarity is None else rarity(word.lower, lang)
             weights[key] = max(weights.get(key, 0.0), weight)
             order.append(key)
-    by_prefix: dict[str, float] = {}
-    for t, w in weights.items():
-        if len(t) >= PREFIX:
-            by_prefix[t[:PREFIX]] = by_prefix.get(t[:PREFIX], 0.0) + w
+    by_prefix = _by_prefix(weights)
     return Sentence(
         weights=weights,
         order=tuple(order),
@@ -743,6 +749,11 @@ def _suffix(token: str) -> str:
     return _FIGURE_HEAD.sub("", token) if token[:1].isdigit() else ""
 
 
+def _figure_word(lower: str, lang: str) -> bool:
+    """Whether a lower-cased token may be a figure: digits first, or a number word."""
+    return lower[0].isdigit() or lower in _NUMBER_VALUES.get(base_lang(lang), {})
+
+
 def _year(x: float) -> bool:
     return x == int(x) and 1800 <= x <= 2200
 
@@ -755,7 +766,7 @@ def _written(s: Sentence, value: float, lang: str) -> str | None:
     """How `s` writes a figure (its lower-cased token), from its word pairs."""
     for pair in s.bigrams:
         for word in pair:
-            if (word[0].isdigit() or word in _NUMBER_VALUES.get(base_lang(lang), {})) and figure(word, lang) == value:
+            if _figure_word(word, lang) and figure(word, lang) == value:
                 return word
     return None
 
@@ -768,15 +779,12 @@ def _restated(s: Sentence, old: float, new: float, new_word: str | None, lang: s
         return new_key if term == old_key else term
 
     def word(token: str) -> str:
-        if new_word is not None and (token[0].isdigit() or token in _NUMBER_VALUES.get(base_lang(lang), {})):
+        if new_word is not None and _figure_word(token, lang):
             return new_word if figure(token, lang) == old else token
         return token
 
     weights = {key(t): w for t, w in s.weights.items()}
-    by_prefix: dict[str, float] = {}
-    for t, w in weights.items():
-        if len(t) >= PREFIX:
-            by_prefix[t[:PREFIX]] = by_prefix.get(t[:PREFIX], 0.0) + w
+    by_prefix = _by_prefix(weights)
     return Sentence(
         weights=weights,
         order=tuple(key(t) for t in s.order),
@@ -796,8 +804,6 @@ def _restated(s: Sentence, old: float, new: float, new_word: str | None, lang: s
 def figure_text(text: str, value: float, lang: str = "en") -> str:
     """A figure as `text` writes it ("7,400", "five"); the figure itself when not found."""
     for token in tokens(text):
-        if (token[0].isdigit() or token.lower() in _NUMBER_VALUES.get(base_lang(lang), {})) and figure(
-            token, lang
-        ) == value:
+        if _figure_word(token.lower(), lang) and figure(token, lang) == value:
             return token
     return f"{value:g}"
