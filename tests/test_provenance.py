@@ -13,7 +13,7 @@ from typing import Any
 import html5lib
 import pytest
 
-from conftest import REPO, quiet_build, read_stories
+from conftest import REPO, axe_violations, quiet_build, read_stories
 from sitegen import same_fact
 from sitegen.model import Article
 from sitegen.summarize import merge_summary
@@ -246,3 +246,34 @@ def test_first_reports_on_the_sample_pages_are_their_earliest_carriers(
         else:  # unsure, or one outlet's line: its chip says who
             assert "First:" not in item
     assert shown >= 1
+
+
+def test_the_notes_read_on_a_phone_and_pass_axe(
+    sample: tuple[Path, dict[str, dict[str, Any]]], serve_dir: Any, browser: Any, axe_script: str
+) -> None:
+    """On a 390 px screen each note sits under its line, wraps inside the page (nothing scrolls
+    sideways), is set no smaller than 12 px, and the disagreement names both outlets; axe finds
+    nothing serious on either story page."""
+    public, by_article = sample
+    base = serve_dir(public)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for planted in GOLD["planted"]:
+        story = by_article[planted["sentences"][0][0]]
+        page.goto(base + story["path"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        note = page.locator(".summary .change").first
+        assert note.is_visible()
+        line, box = note.locator("xpath=ancestor::li[1]").bounding_box(), note.bounding_box()
+        assert line is not None and box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and line["y"] < box["y"]
+        assert float(note.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 12
+        text = " ".join(note.inner_text().split())
+        item = " ".join(note.locator("xpath=ancestor::li[1]").inner_text().split())
+        for figure in planted["figures"]:  # the line and its note give every figure
+            assert figure in item.split()
+        if planted["kind"] == "disagreement":
+            for version in story["disagreements"][0]["versions"]:
+                assert version["sources"][0] in text
+        assert axe_violations(page, axe_script) == []
+    context.close()
