@@ -6,7 +6,8 @@
 
 - synthetic: `bench/synth.py` with `plant=True`, whose stories are told in two waves a day or more
   apart with some figures raised in the second (updates), or have two reports hours apart giving
-  a fact different figures (disagreements). Every sentence's claims are known, so every line's
+  a fact different figures (disagreements), and decoys: a copy of a fact with its figure and the
+  word beside it changed, which is another fact. Every sentence's claims are known, so every line's
   true carriers are too. Settings are chosen on seed 101 (`--split tune`) and reported on seed 202
   (`--split report`, the default), different stories from the same generator;
 - sample: the bundled archive in content/ with `tests/sample_provenance_gold.json` (its planted

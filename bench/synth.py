@@ -97,13 +97,17 @@ MIN_CLAUSE = 5  # entries (words or names) in a clause at least
 # Planted updates and disagreements (`generate(..., plant=True)`), the gold of bench/provenance_quality.py.
 # Instead of changing figures at random, a story may be told in two waves a day or more apart, the
 # second giving a new figure for some facts (an update), or two of its reports, hours apart, may give
-# a fact different figures (a disagreement). Nothing else changes a figure.
+# a fact different figures (a disagreement). Nothing else changes a figure but decoys (below).
 PLANT_DEVELOPING = 0.4  # stories of 3+ reports told in two waves
 FIRST_WAVE_HOURS = 6.0  # the first wave's reports within this of the story's start
 SECOND_WAVE_HOURS = (20.0, 60.0)  # the second wave's, this long after the start
 PLANT_UPDATE = 0.5  # a fact with a figure reported in both waves is updated in the second
 PLANT_DISAGREE = 0.4  # a story not told in waves has one fact whose figure two reports give differently
 DISAGREE_HOURS = (1 / 6, 3.0)  # how far apart those two reports are
+# A decoy: one report adds a sentence framed like a fact with a figure but saying another thing of
+# another count, the word beside the figure swapped ("12 homes destroyed", "14 homes damaged";
+# "three died", "five were injured"). It is a fact of its own: no update, no disagreement.
+PLANT_DECOY = 0.4
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -155,6 +159,8 @@ COMMON = _words_in(
     "statement spokesperson agency meeting decision expected further whether around both each back only even well "
     "because already however although likely called added next previous several another latest major"
 )
+
+_COMMON_SET = frozenset(COMMON)
 
 # Topical families: name, category (a tag), and a few real words that set the tone.
 TOPICS = (
@@ -339,6 +345,7 @@ class _Plan:
     changes: dict[tuple[int, int], tuple[int, int, str, str]]  # (fact, variant) → (clause, position, figure, kind)
     slots: dict[int, tuple[int, int]]  # planted fact → its figure's (clause, position)
     planted: tuple[tuple[str, str], ...]
+    decoys: dict[int, int] = field(default_factory=dict)  # variant → the fact it adds a decoy of
 
 
 class _Vocabulary:
@@ -612,7 +619,37 @@ class _Generator:
                 changes[(i, b)] = (c, p, self._changed_figure(facts[i].clauses[c][p]), "d")
                 planted.append((f"{story.key}/f{i}", "disagreement"))
         dates = [(story.date + timedelta(seconds=o)).replace(second=0, microsecond=0) for o in offsets]
-        return _Plan(dates, chosen, changes, slots, tuple(planted))
+        decoys: dict[int, int] = {}
+        unplanted = [i for i in with_figure if i not in slots and any(i in facts_of for facts_of in chosen)]
+        if unplanted and rng.random() < PLANT_DECOY:
+            i = rng.choice(unplanted)
+            others = [v for v in range(size) if i not in chosen[v]] or list(range(size))
+            decoys[rng.choice(others)] = i
+        return _Plan(dates, chosen, changes, slots, tuple(planted), decoys)
+
+    def _decoy(self, story: _Story, index: int, variant: int, style: tuple[str, ...]) -> _Line | None:
+        """Fact `index` with its figure changed and a content word beside it swapped: another
+        fact. None when no content word is within two words of the figure: a figure changed
+        alone would be a disagreement, not a decoy."""
+        rng = self.rng
+        fact = story.facts[index]
+        clauses = [list(words) for words in fact.clauses]
+        c, p = rng.choice(fact.figures)
+        clauses[c][p] = self._changed_figure(clauses[c][p])
+        # the content word nearest the figure (what is counted, or what happened to it) becomes
+        # another; function words are left alone, a swapped "the" would say the same
+        beside = [
+            q
+            for q in (p + 1, p - 1, p + 2, p - 2)
+            if 0 <= q < len(clauses[c]) and _plain(clauses[c][q]) and clauses[c][q] not in _COMMON_SET
+        ]
+        if not beside:
+            return None
+        q = beside[0]
+        rare = self.vocab.general_list[len(COMMON) + len(SYNONYMS) :]
+        clauses[c][q] = next(w for w in (rng.choice(rare) for _ in range(20)) if w != clauses[c][q])
+        own = f"{story.key}/v{variant}/decoy"
+        return _Line(self._sentence(self._attributed(clauses, fact.speaker, style)), own, (own,))
 
     def _raised(self, figure: str) -> str:
         """A later count: 3 → 5, 7,400 → 11,000 (a fifth to four fifths more)."""
@@ -720,6 +757,10 @@ class _Generator:
         # the lead is a shared fact; other facts lean early, own sentences and filler anywhere
         keyed = [(0.7 * i / len(shared) + rng.uniform(0.0, 0.3), s) for i, s in enumerate(shared[1:], 1)]
         keyed += [(rng.uniform(0.1, 1.0), s) for s in own]
+        if plan is not None and number - 1 in plan.decoys:
+            decoy = self._decoy(story, plan.decoys[number - 1], number, style)
+            if decoy is not None:
+                keyed.append((rng.uniform(0.1, 1.0), decoy))
         keyed += [(rng.uniform(0.05, 1.0), s) for s in filler]
         keyed.sort(key=lambda pair: pair[0])
         lines = [shared[0]] + [s for _, s in keyed]

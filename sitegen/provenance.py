@@ -19,7 +19,7 @@ Undated reports take no part in updates or disagreements, whose order matters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -86,10 +86,14 @@ def revisions(
     langs: Sequence[str],
     carriers: Sequence[Iterable[int]],
     articles: Sequence[Article],
+    near: Mapping[int, Iterable[int]] | None = None,
 ) -> tuple[list[tuple[str, list[_Figure]]], dict[int, int]]:
     """Updates and disagreements from the `conflicts` (wording u gives figure x where wording v
     gives y, and whether either is a bound such as "at least 14": `same_fact.revision`): each a
-    kind and its figures (oldest first for an update), and for every wording in one, its index."""
+    kind and its figures (oldest first for an update), and for every wording in one, its index.
+    `near`: per wording, the articles with a sentence close to it not found to state it nor to
+    give it another figure. An update is a claim about every report of the old figure: when such
+    an article may be one, none is made."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -128,7 +132,8 @@ def revisions(
             seen |= item.articles
         if clash:
             continue
-        kind, chosen = _classify(list(figures.values()), articles, bounds)
+        unknown = {a for u in members for a in (near or {}).get(u, ())} - seen
+        kind, chosen = _classify(list(figures.values()), articles, bounds, unknown)
         if kind:
             for item in chosen:
                 for u in item.wordings:
@@ -137,7 +142,9 @@ def revisions(
     return found, index
 
 
-def _classify(figures: list[_Figure], articles: Sequence[Article], bounds: set[float]) -> tuple[str, list[_Figure]]:
+def _classify(
+    figures: list[_Figure], articles: Sequence[Article], bounds: set[float], unknown: Iterable[int] = ()
+) -> tuple[str, list[_Figure]]:
     """("update", oldest first) or ("disagreement", the figures in it), or ("", []). A bound ("at
     least 14", "more than 25,000") can be updated, but disagrees with nothing."""
     spans: dict[float, list[tuple[datetime, datetime, str]]] = {}
@@ -153,7 +160,12 @@ def _classify(figures: list[_Figure], articles: Sequence[Article], bounds: set[f
         for older, newer in zip(kept, kept[1:], strict=False)
     )
     if ordered:
-        return "update", kept
+        # a sentence like the fact's, not known to give either figure, published after the last
+        # known report of an older figure (or undated): it may repeat that figure later still,
+        # and then the figures were not one after the other
+        older = max(s[0] for f in kept[:-1] for s in spans[f.value])
+        doubtful = any(articles[a].date is None or moment(articles[a].date)[1] > older for a in unknown)  # type: ignore[arg-type]
+        return ("update", kept) if not doubtful else ("", [])
     close: set[float] = set()
     for i, one in enumerate(kept):
         for other in kept[i + 1 :]:

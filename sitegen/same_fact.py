@@ -703,11 +703,12 @@ def revision(a: Sentence, b: Sentence, lang: str = "en") -> tuple[float, float] 
     phrase_y = next(u[3] for u in b.units if u[0] == y)
     # a word near each figure that the other sentence lacks is a word swapped where the fact is
     # ("12 homes destroyed", "14 homes damaged"); one dropped is not
-    swapped = any(t not in b.weights for t in phrase_x) and any(t not in a.weights for t in phrase_y)
+    if any(t not in b.weights for t in phrase_x) and any(t not in a.weights for t in phrase_y):
+        return None
     # a figure at a clause's edge has nothing beside it to say what it counts ("... class action
     # 0", a song called "23"): only the word after it, alike, will do
     edge = not (before_x and before_y and after_x and after_y)
-    if after_x != after_y and (not before_x or before_x != before_y) and (swapped or edge):
+    if after_x != after_y and (not before_x or before_x != before_y) and edge:
         return None
     calendar = _calendar(lang)
     if any(w in _CLOCK or w in calendar for w in (*around_x[0], *around_y[0])):
@@ -720,13 +721,9 @@ def revision(a: Sentence, b: Sentence, lang: str = "en") -> tuple[float, float] 
         return None
     if (share_a >= CARRY_SHARE and gap_a <= CARRY_GAP) or (share_b >= CARRY_SHARE and gap_b <= CARRY_GAP):
         return x, y
-    # reworded elsewhere, the figure's own phrase the same: "Police said the fire destroyed 12
-    # homes" and "Authorities said the fire destroyed 14 homes" are one fact, "Three people died"
-    # and "Five people were injured" are not
-    # ("12 homes destroyed", "14 homes damaged" are not either)
-    if not swapped and _score(a, restated, (share_a, gap_a), (share_b, gap_b)) > THRESHOLD:
-        return x, y
-    return None
+    # reworded away from the figure: "Police said the fire destroyed 12 homes" and "Authorities
+    # said the fire destroyed 14 homes" are one fact
+    return (x, y) if _score(a, restated, (share_a, gap_a), (share_b, gap_b)) > THRESHOLD else None
 
 
 def hedged(s: Sentence, value: float, lang: str = "en") -> bool:

@@ -213,7 +213,7 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     same, best, conflicts, near = _credit(texts, analysed, owners, sources, vectors)
     chosen = _choose(articles, sentences, texts, owners, vectors, same, best, max_words)
     changes, revision_of = provenance.revisions(
-        conflicts, [t.text for t in texts], [t.lang for t in texts], [t.articles for t in texts], articles
+        conflicts, [t.text for t in texts], [t.lang for t in texts], [t.articles for t in texts], articles, near
     )
     chosen = _latest(chosen, changes, revision_of, texts, sentences, articles)
     line_of = {revision_of[u]: n for n, u in enumerate(chosen) if u in revision_of}

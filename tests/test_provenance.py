@@ -277,3 +277,28 @@ def test_the_notes_read_on_a_phone_and_pass_axe(
                 assert version["sources"][0] in text
         assert axe_violations(page, axe_script) == []
     context.close()
+
+
+def test_no_update_when_an_unrecognised_report_may_repeat_the_old_figure() -> None:
+    """An update says every report of the old figure came before the new one. A report with a
+    sentence close to the fact that was not recognised as giving either figure, published after
+    the last known report of the old one, may repeat it: then no update is claimed."""
+    from sitegen import provenance
+
+    def articles(late: timedelta) -> list[Article]:
+        return [
+            _article(0, "Capital Ledger", TWELVE, START),
+            _article(1, "Northwind Wire", FOURTEEN, START + timedelta(hours=30)),
+            _article(2, "Harbor Gazette", "Twelve houses on the coast were wrecked, officials said.", START + late),
+        ]
+
+    conflicts = [(0, 1, 12.0, 14.0, False)]
+    texts, langs, carriers = [TWELVE, FOURTEEN], ["en", "en"], [{0}, {1}]
+
+    def kinds(late: timedelta, near: dict[int, set[int]]) -> list[str]:
+        found, _ = provenance.revisions(conflicts, texts, langs, carriers, articles(late), near)
+        return [kind for kind, _ in found]
+
+    assert kinds(timedelta(hours=20), {}) == ["update"]
+    assert kinds(timedelta(hours=20), {0: {2}}) == []  # after the last known 12: it may say 12
+    assert kinds(timedelta(hours=-5), {0: {2}}) == ["update"]  # before it: the order holds
