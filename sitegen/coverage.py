@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from markupsafe import Markup, escape
 
 from sitegen.i18n import current
+from sitegen.model import dated_by_day
 
 MAX_BARS = 24  # a phone's width holds this many bars a finger can tell apart
 # bar widths, from the shortest that spreads a story's reports over enough bars to read
@@ -77,7 +78,7 @@ def coverage_chart(dates: Sequence[datetime | None]) -> CoverageChart | None:
         return None
     span = dated[-1] - dated[0]
     # reports dated by day alone (no time of day) are counted by day, not in empty hours
-    days_only = all(d.hour == 0 and d.minute == 0 and d.second == 0 for d in dated)
+    days_only = all(dated_by_day(d) for d in dated)
     steps = [s for s in _STEPS if s >= timedelta(days=1)] if days_only else _STEPS
     # the shortest step that keeps the bars under MAX_BARS; decades of coverage: whole days
     longest = timedelta(days=math.ceil(span / (MAX_BARS - 1) / timedelta(days=1)))

@@ -11,6 +11,11 @@ from functools import lru_cache
 PIN_NONE = "none"  # `story: none` in front matter: the article stays a story of its own
 
 
+def dated_by_day(date: datetime) -> bool:
+    """Whether a date carries no time of day: a date without one is read as midnight exactly."""
+    return date.hour == date.minute == date.second == date.microsecond == 0
+
+
 @dataclass(frozen=True)
 class RawDocument:
     """A content file split into metadata and body, before any interpretation of the body.

@@ -23,7 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sitegen.model import Article, Revision, Version
+import numpy as np
+import scipy.sparse
+from scipy.sparse.csgraph import connected_components
+
+from sitegen.model import Article, Version, dated_by_day
 from sitegen.same_fact import figure_text
 
 DISAGREE_WITHIN = timedelta(hours=6)  # one news cycle: neither report is news to the other
@@ -31,11 +35,8 @@ UPDATE_AFTER = timedelta(hours=12)  # half a day after the last report of the ol
 
 
 def moment(date: datetime) -> tuple[datetime, datetime]:
-    """When a report may have been published: its time, or its whole day when dated by day alone
-    (midnight exactly, as a date without a time is read)."""
-    if date.hour == date.minute == date.second == date.microsecond == 0:
-        return date, date + timedelta(days=1)
-    return date, date
+    """When a report may have been published: its time, or its whole day when dated by day alone."""
+    return (date, date + timedelta(days=1)) if dated_by_day(date) else (date, date)
 
 
 @dataclass(frozen=True)
@@ -74,55 +75,50 @@ def first_report(carriers: Iterable[int], articles: Sequence[Article], near: Ite
 
 
 @dataclass
-class _Figure:
+class Figure:
+    """One figure of a fact: the wordings that give it and the articles that carry those."""
+
     value: float
     wordings: set[int]
     articles: set[int]
 
 
 def revisions(
-    conflicts: Iterable[tuple[int, int, float, float, bool]],
-    wordings: Sequence[str],
-    langs: Sequence[str],
+    conflicts: Sequence[tuple[int, int, float, float, bool]],
     carriers: Sequence[Iterable[int]],
     articles: Sequence[Article],
     near: Mapping[int, Iterable[int]] | None = None,
-) -> tuple[list[tuple[str, list[_Figure]]], dict[int, int]]:
+) -> tuple[list[tuple[str, list[Figure]]], dict[int, int]]:
     """Updates and disagreements from the `conflicts` (wording u gives figure x where wording v
-    gives y, and whether either is a bound such as "at least 14": `same_fact.revision`): each a
-    kind and its figures (oldest first for an update), and for every wording in one, its index.
+    gives y, and whether either is a bound such as "at least 14": `same_fact.revision`), the
+    wordings' `carriers` (article indexes): each a kind and its figures (oldest first for an
+    update), and for every wording in one, its index. Wordings joined by conflicts are one fact.
     `near`: per wording, the articles with a sentence close to it not found to state it nor to
     give it another figure. An update is a claim about every report of the old figure: when such
     an article may be one, none is made."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     value_of: dict[int, set[float]] = {}
     bounds: set[float] = set()
     for u, v, x, y, bound in conflicts:
-        parent[find(u)] = find(v)
         value_of.setdefault(u, set()).add(x)
         value_of.setdefault(v, set()).add(y)
         if bound:
             bounds |= {x, y}
+    edges = np.asarray([(u, v) for u, v, *_ in conflicts], dtype=np.int64).reshape(-1, 2)
+    size = len(carriers)
+    graph = scipy.sparse.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(size, size))
+    _, label = connected_components(graph, directed=False)
     components: dict[int, list[int]] = {}
     for u in sorted(value_of):
-        components.setdefault(find(u), []).append(u)
-    found: list[tuple[str, list[_Figure]]] = []
+        components.setdefault(int(label[u]), []).append(u)
+    found: list[tuple[str, list[Figure]]] = []
     index: dict[int, int] = {}
     for members in components.values():
         if any(len(value_of[u]) > 1 for u in members):
             continue  # a wording compared on two of its figures: two facts in one sentence
-        figures: dict[float, _Figure] = {}
+        figures: dict[float, Figure] = {}
         for u in members:
             (value,) = value_of[u]
-            item = figures.setdefault(value, _Figure(value, set(), set()))
+            item = figures.setdefault(value, Figure(value, set(), set()))
             item.wordings.add(u)
             item.articles.update(carriers[u])
         seen: set[int] = set()
@@ -143,8 +139,8 @@ def revisions(
 
 
 def _classify(
-    figures: list[_Figure], articles: Sequence[Article], bounds: set[float], unknown: Iterable[int] = ()
-) -> tuple[str, list[_Figure]]:
+    figures: list[Figure], articles: Sequence[Article], bounds: set[float], unknown: Iterable[int] = ()
+) -> tuple[str, list[Figure]]:
     """("update", oldest first) or ("disagreement", the figures in it), or ("", []). A bound ("at
     least 14", "more than 25,000") can be updated, but disagrees with nothing."""
     spans: dict[float, list[tuple[datetime, datetime, str]]] = {}
@@ -181,20 +177,15 @@ def _classify(
     return ("disagreement", chosen) if chosen else ("", [])
 
 
-def version(item: _Figure, text: str, lang: str, articles: Sequence[Article]) -> Version:
+def version(item: Figure, text: str, lang: str, articles: Sequence[Article]) -> Version:
     """One figure as the page and stories.json show it, in the words of `text`."""
-    members = sorted(item.articles)
+    members = sorted(item.articles)  # `articles` come oldest first, undated last
     first = first_report(members, articles)
-    ordered = sorted(members, key=lambda a: (articles[a].date is None, articles[a].date or datetime.min, a))
     return Version(
         figure=figure_text(text, item.value, lang),
         text=text,
-        sources=tuple(dict.fromkeys(articles[a].source for a in ordered)),
-        article_ids=tuple(articles[a].id for a in ordered),
+        sources=tuple(dict.fromkeys(articles[a].source for a in members)),
+        article_ids=tuple(articles[a].id for a in members),
         first_sources=first.sources,
         first_published=first.published,
     )
-
-
-def revision(kind: str, versions: Sequence[Version], line: int | None) -> Revision:
-    return Revision(kind=kind, versions=tuple(versions), line=line)

@@ -692,15 +692,14 @@ def revision(a: Sentence, b: Sentence, lang: str = "en") -> tuple[float, float] 
         return None
     if a.money != b.money:
         return None
-    around_x = [(before, after, _suffix(token)) for value, before, after, _, token in a.units if value == x]
-    around_y = [(before, after, _suffix(token)) for value, before, after, _, token in b.units if value == y]
+    around_x = [unit for unit in a.units if unit[0] == x]
+    around_y = [unit for unit in b.units if unit[0] == y]
     if len(around_x) != 1 or len(around_y) != 1:
         return None
-    (before_x, after_x, suffix_x), (before_y, after_y, suffix_y) = around_x[0], around_y[0]
-    if suffix_x != suffix_y:  # "1.2m" and "2 million", "52km" and "52 miles"
+    (_, before_x, after_x, phrase_x, token_x), (_, before_y, after_y, phrase_y, token_y) = around_x[0], around_y[0]
+    suffix = _suffix(token_x)
+    if suffix != _suffix(token_y):  # "1.2m" and "2 million", "52km" and "52 miles"
         return None
-    phrase_x = next(u[3] for u in a.units if u[0] == x)
-    phrase_y = next(u[3] for u in b.units if u[0] == y)
     # a word near each figure that the other sentence lacks is a word swapped where the fact is
     # ("12 homes destroyed", "14 homes damaged"); one dropped is not
     if any(t not in b.weights for t in phrase_x) and any(t not in a.weights for t in phrase_y):
@@ -711,7 +710,7 @@ def revision(a: Sentence, b: Sentence, lang: str = "en") -> tuple[float, float] 
     if after_x != after_y and (not before_x or before_x != before_y) and edge:
         return None
     calendar = _calendar(lang)
-    if any(w in _CLOCK or w in calendar for w in (*around_x[0], *around_y[0])):
+    if any(w in _CLOCK or w in calendar for w in (before_x, after_x, before_y, after_y, suffix)):  # "9am", "May 29"
         return None
     restated = _restated(b, y, x, _written(a, x, lang), lang)
     if not (details_in(a, restated) and details_in(restated, a)):

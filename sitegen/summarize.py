@@ -212,14 +212,12 @@ def merge_summary(articles: Sequence[Article], max_words: int) -> Summary:
     sources = [a.source for a in articles]
     same, best, conflicts, near = _credit(texts, analysed, owners, sources, vectors)
     chosen = _choose(articles, sentences, texts, owners, vectors, same, best, max_words)
-    changes, revision_of = provenance.revisions(
-        conflicts, [t.text for t in texts], [t.lang for t in texts], [t.articles for t in texts], articles, near
-    )
+    changes, revision_of = provenance.revisions(conflicts, [t.articles for t in texts], articles, near)
     chosen = _latest(chosen, changes, revision_of, texts, sentences, articles)
     line_of = {revision_of[u]: n for n, u in enumerate(chosen) if u in revision_of}
     summary = tuple(_line(u, texts, sentences, articles, sources, revision_of.get(u), near.get(u, ())) for u in chosen)
     revisions = tuple(
-        provenance.revision(kind, [_version(f, texts, articles) for f in figures], line_of.get(n))
+        Revision(kind, tuple(_version(f, texts, articles) for f in figures), line_of.get(n))
         for n, (kind, figures) in enumerate(changes)
     )
     return _marks(articles, sentences, texts, sources, summary, revisions)
@@ -250,15 +248,26 @@ def _line(
     )
 
 
-def _version(figure: provenance._Figure, texts: list[_Text], articles: Sequence[Article]) -> Version:
-    """A figure in the wording most articles carry (the earliest of those)."""
-    u = max(sorted(figure.wordings), key=lambda w: (len(texts[w].articles), -min(texts[w].members)))
+def _version(figure: provenance.Figure, texts: list[_Text], articles: Sequence[Article]) -> Version:
+    """A figure in the wording most articles carry."""
+    u = _most_carried(figure.wordings, texts)
     return provenance.version(figure, clean_line(texts[u].text), texts[u].lang, articles)
+
+
+def _most_carried(wordings: Iterable[int], texts: list[_Text]) -> int:
+    """Of `wordings`, the one most articles carry, the earliest of those."""
+    return max(sorted(wordings), key=lambda w: (len(texts[w].articles), -min(texts[w].members)))
+
+
+def _stands_alone(u: int, texts: list[_Text], sentences: list[_Sentence], articles: Sequence[Article]) -> bool:
+    """`summary_worthy` for wording `u`, as its first sentence was written."""
+    first = sentences[texts[u].members[0]]
+    return summary_worthy(texts[u].text, first.words, headline=len(articles[first.article].sentences) == 1)
 
 
 def _latest(
     chosen: list[int],
-    found: list[tuple[str, list[provenance._Figure]]],
+    found: list[tuple[str, list[provenance.Figure]]],
     revision_of: dict[int, int],
     texts: list[_Text],
     sentences: list[_Sentence],
@@ -269,17 +278,9 @@ def _latest(
     for u in chosen:
         kind, figures = found[revision_of[u]] if u in revision_of else ("", [])
         if kind == "update" and u not in figures[-1].wordings:
-            worthy = [
-                w
-                for w in figures[-1].wordings
-                if summary_worthy(
-                    texts[w].text,
-                    sentences[texts[w].members[0]].words,
-                    headline=len(articles[sentences[texts[w].members[0]].article].sentences) == 1,
-                )
-            ]
+            worthy = [w for w in figures[-1].wordings if _stands_alone(w, texts, sentences, articles)]
             if worthy:
-                u = max(sorted(worthy), key=lambda w: (len(texts[w].articles), -min(texts[w].members)))
+                u = _most_carried(worthy, texts)
         if u not in out:
             out.append(u)
     return out
@@ -416,9 +417,8 @@ def _choose(
     centrality = (vectors @ centroid).tolist()
 
     members_of: dict[int, list[int]] = {}
-    for u, text in enumerate(texts):
-        first = sentences[text.members[0]]
-        if summary_worthy(text.text, first.words, headline=len(articles[first.article].sentences) == 1):
+    for u in range(len(texts)):
+        if _stands_alone(u, texts, sentences, articles):
             members_of.setdefault(find(u), []).append(u)
     if not members_of:  # a story of short items ("Harbour brief number 4."): its longest will do
         longest = max(range(len(texts)), key=lambda u: (sentences[texts[u].members[0]].words, -u))

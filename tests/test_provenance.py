@@ -293,10 +293,10 @@ def test_no_update_when_an_unrecognised_report_may_repeat_the_old_figure() -> No
         ]
 
     conflicts = [(0, 1, 12.0, 14.0, False)]
-    texts, langs, carriers = [TWELVE, FOURTEEN], ["en", "en"], [{0}, {1}]
+    carriers = [{0}, {1}]
 
     def kinds(late: timedelta, near: dict[int, set[int]]) -> list[str]:
-        found, _ = provenance.revisions(conflicts, texts, langs, carriers, articles(late), near)
+        found, _ = provenance.revisions(conflicts, carriers, articles(late), near)
         return [kind for kind, _ in found]
 
     assert kinds(timedelta(hours=20), {}) == ["update"]
