@@ -24,7 +24,7 @@ from sitegen.model import Archive, Article
 from sitegen.pages import Page, plan_pages, source_slugs, story_links, story_views
 from sitegen.progress import Progress, no_progress
 from sitegen.render import environment, render_page, template_salt, theme_dir
-from sitegen.search import SearchIndexError, index_site
+from sitegen.search import SearchIndex, SearchIndexError, index_site, story_places
 from sitegen.stories import finish_archive, plan_stories, summarize_all
 from sitegen.story_ids import StoryRegistry
 from sitegen.write import Output, StagingOutput
@@ -41,6 +41,7 @@ class BuildResult:
     pages_written: int = 0
     cache_hits: int = 0
     search_pages: int | None = None
+    search: SearchIndex | None = None  # the shards, when the index was made
     timings: dict[str, float] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # every file the build put in the output, by path
 
@@ -125,9 +126,14 @@ def build(
             note.append(f"{unchanged} unchanged, {out.files_written} files")
         if search:
             with stage("search") as note:
-                result.search_pages = search_stage(out, report)
-                if result.search_pages is not None:
-                    note.append(f"{result.search_pages} pages indexed")
+                result.search = search_stage(out, archive, config, report)
+                if result.search is not None:
+                    result.search_pages = result.search.pages
+                    shards = result.search
+                    note.append(
+                        f"{shards.pages} pages, {len(shards.indexed)} of {len(shards.shards)} shards indexed"
+                        + (f" (Pagefind peak {shards.peak_mib:,.0f} MiB)" if shards.indexed else "")
+                    )
         result.files = set(out.produced)
         out.commit(keep=("pagefind",) if result.search_pages is not None else ())
         if owned:
@@ -256,13 +262,13 @@ def _pages_table(memo: Memo, salt: str, out: Output, report: Report) -> Table:
     return rendered
 
 
-def search_stage(out: Output, report: Report) -> int | None:
-    """Pagefind over the output; the number of pages it indexed, or None (and an error) when it
-    failed."""
+def search_stage(out: Output, archive: Archive, config: SiteConfig, report: Report) -> SearchIndex | None:
+    """Pagefind over the output, shard by shard (`sitegen.search`): only the shards whose pages
+    changed are indexed again. None (and an error) when it failed."""
+    places = story_places((s.url, s.first_published) for s in archive.stories.values())
     try:
-        out.clear_folder("pagefind")
-        return index_site(out.root).pages
-    except SearchIndexError as exc:
+        return index_site(out.root, places, config.search.shard_bytes, live=out.output_dir, html=out.produced)
+    except (SearchIndexError, OSError) as exc:
         report.error("pagefind", str(exc))
         return None
 

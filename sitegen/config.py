@@ -150,6 +150,26 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """How the search index is made (`[search]` table)."""
+
+    shard_megabytes: float = field(
+        default=80.0,
+        metadata=_doc(
+            "Story pages' HTML per search index shard, in MB: each shard is one Pagefind run, whose "
+            "memory grows with what it indexes (about 1.5 GiB for 80 MB of story pages). A year "
+            "with more is split.",
+            low=0,
+            above=True,
+        ),
+    )
+
+    @property
+    def shard_bytes(self) -> int:
+        return max(1, int(self.shard_megabytes * 1_000_000))
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     """How an outlet is shown: a `[sources.<key>]` table, where the key is a folder under
     content/ or a `source:` value as articles write it."""
@@ -200,6 +220,9 @@ class SiteConfig:
     )
     summary: SummaryConfig = field(
         default_factory=SummaryConfig, metadata=_doc("Merged summary settings (table `[summary]`).")
+    )
+    search: SearchConfig = field(
+        default_factory=SearchConfig, metadata=_doc("Search index settings (table `[search]`).")
     )
     sources: tuple[tuple[str, SourceInfo], ...] = field(
         default=(),

@@ -21,6 +21,7 @@ from sitegen.config import CONFIG_FILE, SOURCES_FILE, SiteConfig, load_config
 from sitegen.diagnostics import Diagnostic, Level, Report
 from sitegen.memo import Memo
 from sitegen.render import theme_dir
+from sitegen.search import StoryPlace, story_places
 from sitegen.write import LiveOutput
 
 
@@ -57,6 +58,7 @@ class LiveSite:
         self.config: SiteConfig = load_config(site_dir)
         self.memo = Memo(site_dir)  # opened from disk once, then kept warm in memory
         self._output: LiveOutput | None = None  # None until a build has put a whole site in place
+        self.places: dict[str, StoryPlace] = {}  # each story's search shard, as of the last build
 
     @property
     def output_dir(self) -> Path:
@@ -120,6 +122,7 @@ class LiveSite:
         except BaseException:
             self._output = None  # its state is unknown: the next rebuild stages a whole site
             raise
+        self.places = story_places((s.url, s.first_published) for s in result.archive.stories.values())
         if self._output is None:
             self._output = LiveOutput(self.output_dir, result.files)
         return Rebuild(self.number, change, time.perf_counter() - start, result.pages_written, result.report)

@@ -485,6 +485,6 @@ def serve(
 def refresh_index(site: LiveSite, log: Log) -> None:
     """Pagefind over the output; a failure is reported and serving goes on without it."""
     try:
-        index_site(site.output_dir)
-    except SearchIndexError as exc:
+        index_site(site.output_dir, site.places, site.config.search.shard_bytes)
+    except (SearchIndexError, OSError) as exc:
         log(f"search index not refreshed: {exc}")

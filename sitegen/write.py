@@ -102,6 +102,7 @@ class Output(Protocol):
     build), or the output folder itself, file by file (`LiveOutput`, a preview's rebuilds)."""
 
     root: Path  # the folder files are written into
+    output_dir: Path  # the folder readers are served (`root` itself when writing in place)
     in_place: bool  # whether files are written into the served folder itself
     files_written: int
     produced: set[str]
@@ -111,7 +112,6 @@ class Output(Protocol):
     def write_parts(self, rel: str, parts: Iterable[str]) -> None: ...
     def adopt(self, rel: str) -> None: ...
     def copy_tree(self, source: Path) -> None: ...
-    def clear_folder(self, rel: str) -> None: ...
     def commit(self, keep: Iterable[str] = ()) -> None: ...
     def discard(self) -> None: ...
 
@@ -203,11 +203,6 @@ class StagingOutput:
                 _clear(path)
                 shutil.copy2(from_path, path)
 
-    def clear_folder(self, rel: str) -> None:
-        """Empty a folder that a tool outside sitegen (Pagefind) writes into: it writes files in
-        place, so none of them may be a link to the live site's."""
-        _clear(self.target(rel))
-
     def commit(self, keep: Iterable[str] = ()) -> None:
         """Swap the staging folder in as the output folder. Folders named in `keep` hold files
         another tool wrote (Pagefind's index) and are not swept."""
@@ -274,7 +269,7 @@ class LiveOutput:
     in_place = True
 
     def __init__(self, output_dir: Path, previous: Iterable[str]) -> None:
-        self.root = output_dir
+        self.root = self.output_dir = output_dir
         self._root = str(output_dir)
         self.previous = set(previous)  # every file the last build made, by rel path
         self.produced: set[str] = set()
@@ -324,9 +319,6 @@ class LiveOutput:
                 path = self._path(rel, not same)
                 if not same:
                     _write_aside(path, functools.partial(shutil.copy2, from_path))
-
-    def clear_folder(self, rel: str) -> None:
-        _clear(safe_target(self.root, rel))
 
     def commit(self, keep: Iterable[str] = ()) -> None:
         kept = tuple(posixpath.normpath(k) + "/" for k in keep)

@@ -41,7 +41,10 @@ def test_seeds_build_into_one_story_with_two_variants_and_a_search_index(seeds_s
     assert "Undated" in page
     assert 'data-pagefind-filter="source:001_b05ba9de3f9c4bcc"' in page
     assert 'data-pagefind-filter="month">2023-12<' in page
-    bundle = seeds_site / "public" / "pagefind"
+    shards = json.loads((seeds_site / "public" / "pagefind" / "shards.json").read_text())
+    assert shards == {"main": "2023/", "merge": []}  # one year: one shard
+    assert (seeds_site / "public" / "pagefind" / "pagefind-ui.js").is_file()
+    bundle = seeds_site / "public" / "pagefind" / "2023"
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 1  # story pages only

@@ -42,7 +42,8 @@ def test_the_wheel_installed_elsewhere_builds_serves_and_checks_a_site(tmp_path:
     build = run(sitegen, "build", cwd=site, env=env)
     assert build.returncode == 0, build.stderr
     assert "2 articles published" in build.stderr
-    assert (site / "public" / "index.html").is_file() and (site / "public" / "pagefind" / "pagefind.js").is_file()
+    assert (site / "public" / "index.html").is_file()
+    assert (site / "public" / "pagefind" / "2023" / "pagefind.js").is_file()  # the seeds' year: one shard
     assert (site / "public" / "css" / "site.css").is_file()  # the bundled theme's static files
 
     check = run(sitegen, "check", cwd=site, env=env)

@@ -1,0 +1,149 @@
+"""A whole build with search at scale: time, and peak memory of sitegen and its Pagefind runs.
+
+Pagefind indexing one site in one run holds all of it in memory (more than 16 GiB for the
+25,236 story pages of 100,000 articles); `sitegen.search` indexes in shards, one run at a time.
+This builds a synthetic archive (`bench/synth.py`) with search on, in a subprocess, and samples
+the resident memory of the whole process tree (sitegen and the Pagefind run of the moment) every
+0.2 s from /proc, so the peak printed is what the machine held at once. Then it edits one
+article of an old story and builds again, to show what a warm build indexes.
+
+    .venv/bin/python bench/search_scale.py --articles 100000           # the issue-21 target
+    .venv/bin/python bench/search_scale.py --articles 10000 --site /tmp/s10k   # reuse a site folder
+
+Target (issue 21): 100,000 articles, search included, peak memory <= 4 GiB. Exit code 0 when met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_MIB = 4 * 1024
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants, now."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    family, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    total = 0
+    for pid in family:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def build(site: Path, *args: str) -> dict:
+    """`sitegen build` in a subprocess; its stage lines, wall time and peaks."""
+    command = [sys.executable, "-m", "sitegen", "build", *args]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"build failed ({process.returncode}):\n{output[-3000:]}")
+    stages = {
+        m[1]: (m[2].strip(), float(m[3]), float(m[4].replace(",", "")))
+        for m in re.finditer(r"(?m)^(\w+)\s+(.*?)\s+([\d.]+) s\s+peak ([\d,]+) MiB$", output)
+    }
+    return {
+        "wall": wall,
+        "tree_peak_mib": peak[0] / 2**20,
+        "stages": stages,
+        "output": output,
+        "largest_child_mib": usage.ru_maxrss / 1024,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--site", type=Path, help="site folder to use (made with bench/synth.py if it has no content/)")
+    args = parser.parse_args()
+    site = args.site or Path(tempfile.mkdtemp(prefix="sitegen-search-scale-"))
+    if not (site / "content").is_dir():
+        print(f"writing {args.articles:,} synthetic articles into {site} ...", flush=True)
+        subprocess.run(
+            [sys.executable, str(REPO / "bench" / "synth.py"), str(args.articles), str(site), "--seed", str(args.seed)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    # a first build: no cache, no output, no story registry (it fills the cache as it goes)
+    for leftover in (".sitegen-cache", "public", ".public.next", "story-ids.json"):
+        path = site / leftover
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    clean = build(site)
+    public = site / "public"
+    shards = json.loads((public / "pagefind" / "shards.json").read_text())
+    keys = [shards["main"], *shards["merge"]]
+    stories = len(json.loads((public / "stories.json").read_text())["stories"])
+    print(f"\n{args.articles:,} articles, {stories:,} stories: first build with search")
+    for name, (note, seconds, peak) in clean["stages"].items():
+        print(f"  {name:<10} {seconds:8.1f} s   sitegen peak so far {peak:7,.0f} MiB   {note}")
+    print(f"  wall {clean['wall']:.1f} s; {len(keys)} shards: {', '.join(k.rstrip('/') for k in keys)}")
+    print(f"  peak of the whole process tree (sampled every 0.2 s): {clean['tree_peak_mib']:,.0f} MiB")
+    print(f"  largest single process (sitegen or one Pagefind run): {clean['largest_child_mib']:,.0f} MiB")
+
+    # a warm build after one edit to an old story: its shard and the main one are indexed again
+    stories_json = json.loads((public / "stories.json").read_text())["stories"]
+    oldest = min(stories_json, key=lambda s: s["first_published"] or "~")
+    article = site / "content" / oldest["articles"][0]["path"]
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write("\n\nA late correction was added to this report.\n")
+    warm = build(site)
+    note, seconds, _ = warm["stages"]["search"]
+    print(f"warm build after one edit: {warm['wall']:.1f} s, search {seconds:.1f} s ({note})")
+    print(f"  tree peak {warm['tree_peak_mib']:,.0f} MiB")
+    met = clean["tree_peak_mib"] <= TARGET_MIB
+    if args.articles >= 100_000:
+        print(f"target: peak <= {TARGET_MIB:,} MiB at 100,000 articles with search: {'met' if met else 'NOT met'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
