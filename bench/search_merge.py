@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import itertools
 import json
 import os
 import random
@@ -31,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sitegen.search import index_site, story_places  # noqa: E402
+from sitegen.search import index_site, run_pagefind, story_places  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,11 +43,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-RUN = """async ([queries]) => {
+RUN = """async ([queries, ranking]) => {
   const shards = await (await fetch('/pagefind/shards.json')).json();
   const pf = await import('/pagefind/' + shards.main + 'pagefind.js');
-  await pf.options({ basePath: '/pagefind/' + shards.main });
-  for (const key of shards.merge) await pf.mergeIndex('/pagefind/' + key);
+  await pf.options({ basePath: '/pagefind/' + shards.main, ranking });
+  for (const key of shards.merge) await pf.mergeIndex('/pagefind/' + key, { ranking });
   const out = [];
   for (const q of queries) {
     const t0 = performance.now();
@@ -54,8 +55,7 @@ RUN = """async ([queries]) => {
     const top = await Promise.all(found.results.slice(0, 10).map(r => r.data()));
     out.push({ q, ms: performance.now() - t0, n: found.results.length, top: top.map(d => d.url) });
   }
-  const bytes = performance.getEntriesByType('resource').reduce((s, e) => s + (e.transferSize || 0), 0);
-  return { shards: 1 + shards.merge.length, out, bytes };
+  return { shards: 1 + shards.merge.length, out };
 }"""
 
 
@@ -81,6 +81,29 @@ def linked_copy(source: Path, target: Path) -> None:
             os.link(Path(folder, name), target / rel / name)
 
 
+RANKINGS = (("Pagefind's default ranking", {}), ("termSimilarity 5 (the search page's)", {"termSimilarity": 5}))
+
+
+def compare(whole_runs: list[dict], shard_runs: list[dict], label: str) -> None:
+    """How far the merged results agree with one index's, query by query."""
+    overlap, first_in_top3, same_count, junk_first, only_merged = [], 0, 0, 0, 0
+    for whole, shard in zip(whole_runs, shard_runs, strict=True):
+        same_count += whole["n"] == shard["n"]
+        only_merged += not whole["top"] and bool(shard["top"])
+        if whole["top"]:
+            k = min(10, len(whole["top"]))
+            overlap.append(len(set(whole["top"][:k]) & set(shard["top"][:k])) / k)
+            first_in_top3 += whole["top"][0] in shard["top"][:3]
+            junk_first += shard["top"][0] not in whole["top"]
+    scored = len(overlap)
+    print(f"\n{label}: merged against one index, {scored} queries with results")
+    print(f"  same number of results: {same_count}/{len(whole_runs)}")
+    print(f"  top-10 overlap: mean {statistics.mean(overlap):.2f}, median {statistics.median(overlap):.2f}")
+    print(f"  one index's first result in the merged top 3: {first_in_top3}/{scored}")
+    print(f"  merged first result that one index does not return at all: {junk_first}/{scored}")
+    print(f"  no result in one index, some merged (a shard's prefix matches): {only_merged}/{len(whole_runs) - scored}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path)
@@ -97,43 +120,45 @@ def main() -> int:
     words = sorted({w.lower() for s in stories for w in re.findall(r"[A-Za-z]{5,}", s["title"])})
     queries = [" ".join(rng.sample(words, rng.choice((1, 1, 2)))) for _ in range(args.queries)]
     work = args.site / "merge-bench"
-    runs = {}
-    for name, budget in (("whole", 10**15), ("shards", int(args.shard_mb * 1e6))):
-        root = work / name
-        linked_copy(public, root)
-        made = index_site(root, places, budget)
-        print(f"{name}: {len(made.shards)} shard(s), {made.pages} pages, largest Pagefind run {made.peak_mib:,.0f} MiB")
-        runs[name] = root
+    runs: dict[str, Path] = {}
+    # one index of every page: one Pagefind run, as before shards (it fits while the site is small)
+    root = runs["whole"] = work / "whole"
+    linked_copy(public, root)
+    pages, peak = run_pagefind(root, root / "pagefind" / "all")
+    (root / "pagefind" / "shards.json").write_text(json.dumps({"main": "all/", "merge": []}))
+    print(f"whole: 1 index, {pages} pages, Pagefind peak {peak:,.0f} MiB")
+    root = runs["shards"] = work / "shards"
+    linked_copy(public, root)
+    made = index_site(root, places, int(args.shard_mb * 1e6))
+    print(f"shards: {len(made.shards)} shards, {made.pages} pages, largest Pagefind run {made.peak_mib:,.0f} MiB")
     from playwright.sync_api import sync_playwright
 
     results = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        for name, root in runs.items():
-            page = browser.new_page()
+        for (name, root), (label, ranking) in itertools.product(runs.items(), RANKINGS):
+            context = browser.new_context()
+            fetched = [0]
+            context.on(
+                "requestfinished",
+                lambda request, f=fetched: f.__setitem__(0, f[0] + request.sizes()["responseBodySize"]),
+            )
+            page = context.new_page()
             page.goto(serve(root) + "search/")
-            results[name] = page.evaluate(RUN, [queries])
-            page.close()
+            key = f"{name}, {label}"
+            results[key] = page.evaluate(RUN, [queries, ranking])
+            results[key]["bytes"] = fetched[0]
+            context.close()
         browser.close()
     print(f"\n{len(queries)} queries (title words of the archive, 1 or 2 words), seed {args.seed}")
-    print("| index | shards | first query | median of the rest | bytes fetched |")
+    print("| index | shards | first query | median of the rest | bytes fetched (page and all queries) |")
     print("|---|---|---|---|---|")
     for name, got in results.items():
         times = [o["ms"] for o in got["out"]]
         rest = statistics.median(times[1:])
         print(f"| {name} | {got['shards']} | {times[0]:.0f} ms | {rest:.0f} ms | {got['bytes'] / 1e6:.1f} MB |")
-    overlap, first_in_top3, same_count = [], 0, 0
-    for whole, shard in zip(results["whole"]["out"], results["shards"]["out"], strict=True):
-        same_count += whole["n"] == shard["n"]
-        if whole["top"]:
-            k = min(10, len(whole["top"]))
-            overlap.append(len(set(whole["top"][:k]) & set(shard["top"][:k])) / k)
-            first_in_top3 += whole["top"][0] in shard["top"][:3]
-    scored = len(overlap)
-    print(f"\nsame number of results: {same_count}/{len(queries)}")
-    mean, median = statistics.mean(overlap), statistics.median(overlap)
-    print(f"top-10 overlap, merged against whole: mean {mean:.2f}, median {median:.2f} ({scored} queries with results)")
-    print(f"the whole index's first result in the merged top 3: {first_in_top3}/{scored}")
+    for label, _ in RANKINGS:
+        compare(results[f"whole, {label}"]["out"], results[f"shards, {label}"]["out"], label)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

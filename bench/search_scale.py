@@ -75,7 +75,11 @@ def build(site: Path, *args: str) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output = process.stdout.read() if process.stdout else ""
+    lines = []
+    for line in process.stdout or ():  # echoed as they come: a long build shows where it is
+        print(f"  | {line}", end="", flush=True)
+        lines.append(line)
+    output = "".join(lines)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     done.set()
@@ -129,7 +133,7 @@ def main() -> int:
     print(f"  peak of the whole process tree (sampled every 0.2 s): {clean['tree_peak_mib']:,.0f} MiB")
     print(f"  largest single process (sitegen or one Pagefind run): {clean['largest_child_mib']:,.0f} MiB")
 
-    # a warm build after one edit to an old story: its shard and the main one are indexed again
+    # a warm build after one edit to the oldest story: its shard is indexed again
     stories_json = json.loads((public / "stories.json").read_text())["stories"]
     oldest = min(stories_json, key=lambda s: s["first_published"] or "~")
     article = site / "content" / oldest["articles"][0]["path"]

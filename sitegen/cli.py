@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--verbose", action="store_true", help="print every diagnostic (else repeats are folded)")
     build.add_argument(
         "--base-url", metavar="URL", help="override base_url from sitegen.toml (e.g. a deploy preview's)"
+    )
+    build.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where the parallel stages run: this machine's worker pool (default), or a Dask cluster",
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: the scheduler to use (default: $DASK_SCHEDULER_ADDRESS, else a "
+        "local cluster of this machine's cores)",
     )
 
     check = sub.add_parser(
@@ -100,6 +113,8 @@ def _run(args: argparse.Namespace) -> int:
             quiet=args.quiet,
             base_url=args.base_url,
             verbose=args.verbose,
+            executor=args.executor,
+            scheduler=args.scheduler,
         )
     if args.command == "check":
         return cmd_check(args.site, search=not args.no_search, use_cache=not args.no_cache, verbose=args.verbose)
@@ -125,11 +140,25 @@ def cmd_build(
     quiet: bool,
     base_url: str | None = None,
     verbose: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> int:
+    from sitegen import pool
     from sitegen.build import build
     from sitegen.progress import no_progress, terminal_progress
 
+    if scheduler and executor != "dask":
+        raise ConfigError("--scheduler needs --executor dask")
     with contextlib.ExitStack() as stack:
+        if executor == "dask":
+            try:
+                address = pool.use_dask(scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None)
+            except (RuntimeError, OSError) as exc:
+                raise ConfigError(f"--executor dask: {exc}") from exc
+            stack.callback(pool.close)
+            site = site.resolve()  # workers have working folders of their own: give them whole paths
+            if not quiet:
+                print(f"executor   dask, scheduler {address}, {pool.workers()} worker threads")
         # bars on a terminal only: logs and pipes get the one line per stage
         progress = stack.enter_context(terminal_progress()) if sys.stderr.isatty() and not quiet else no_progress
         result = build(

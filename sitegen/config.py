@@ -157,7 +157,7 @@ class SearchConfig:
         default=80.0,
         metadata=_doc(
             "Story pages' HTML per search index shard, in MB: each shard is one Pagefind run, whose "
-            "memory grows with what it indexes (about 1.5 GiB for 80 MB of story pages). A year "
+            "memory grows with what it indexes (about 1.8 GiB for 80 MB of story pages). A year "
             "with more is split.",
             low=0,
             above=True,

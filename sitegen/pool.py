@@ -3,6 +3,12 @@
 Clean builds of large archives parse and summarize in parallel; small jobs (a warm build, a
 live edit) stay in this process, where starting workers would cost more than it saves. Workers
 are spawned, not forked: `sitegen serve` runs threads, and forking those is unsafe.
+
+`use_dask` sends the same work to a Dask `distributed` cluster instead (`sitegen build
+--executor dask`): each chunk is a task, its result comes back to this process, and the stages
+go on as with the local pool, so the output is the same byte for byte. Workers read the content
+and write story pages through the paths this process gives them, so on a cluster of several
+machines the site folder must be at the same path on all of them.
 """
 
 from __future__ import annotations
@@ -17,20 +23,53 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _pool: ProcessPoolExecutor | None = None
+_client: Any = None  # a distributed.Client once `use_dask` has run
+_cluster: Any = None  # the LocalCluster `use_dask` started, if it started one
 
 
 def workers() -> int:
+    """How many chunks can run at once: the cluster's threads, else this machine's cores (8 at most)."""
+    if _client is not None:
+        return max(1, sum(_client.nthreads().values()))
     return min(os.cpu_count() or 1, 8)
 
 
-def _shared() -> ProcessPoolExecutor:
+def use_dask(address: str | None = None) -> str:
+    """Run the parallel stages on the Dask scheduler at `address`, or, without one, on a
+    LocalCluster of this machine's cores (a process and one thread each, like the local pool).
+    Returns the scheduler's address. Needs the `dask` extra: pip install 'sitegen[dask]'."""
+    global _client, _cluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise RuntimeError("--executor dask needs Dask's distributed: pip install 'sitegen[dask]'") from exc
+    close()
+    _one_thread_each()  # inherited by the workers a LocalCluster starts
+    if address:
+        _client = Client(address, set_as_default=False, timeout=10)
+    else:
+        cores = min(os.cpu_count() or 1, 8)
+        _cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None)
+        _client = Client(_cluster, set_as_default=False)
+    return str(_client.scheduler.address)
+
+
+def distributed() -> bool:
+    """Whether chunks go to a Dask cluster."""
+    return _client is not None
+
+
+def _shared() -> Any:
+    """What chunks are submitted to: the Dask client, else the local process pool."""
     global _pool
+    if _client is not None:
+        return _client
     if _pool is None:
         _one_thread_each()  # in this process's environment, which the workers are spawned with
         _pool = ProcessPoolExecutor(
@@ -41,11 +80,17 @@ def _shared() -> ProcessPoolExecutor:
 
 
 def close() -> None:
-    """Let the workers finish and end (what exit does too)."""
-    global _pool
+    """Let the workers finish and end (what exit does too); leave a Dask cluster."""
+    global _pool, _client, _cluster
     if _pool is not None:
         _pool.shutdown(wait=True)
         _pool = None
+    if _client is not None:
+        _client.close()
+        _client = None
+    if _cluster is not None:
+        _cluster.close()
+        _cluster = None
 
 
 def stop() -> None:
@@ -53,6 +98,8 @@ def stop() -> None:
     Futures are not cancelled first: the executor's own thread marks them broken when it sees the
     workers gone, and a cancelled one makes it fail (InvalidStateError, Python 3.11)."""
     global _pool
+    if _client is not None:
+        close()  # the scheduler forgets the tasks of a client that leaves
     if _pool is None:
         return
     pool, _pool = _pool, None
@@ -122,8 +169,10 @@ def map_chunks(
         parts = (work(list(items[i : i + chunk])) for i in range(0, len(items), chunk))
     else:
         pool = _shared()
+        # a Dask task's result is not worth hashing its arguments for: each chunk is run once
+        options = {"pure": False} if _client is not None else {}
         with _parent_only_sigint():  # the workers are spawned as the chunks are submitted
-            futures = [pool.submit(work, list(items[i : i + chunk])) for i in range(0, len(items), chunk)]
+            futures = [pool.submit(work, list(items[i : i + chunk]), **options) for i in range(0, len(items), chunk)]
         parts = _in_order(futures)
     results: list[Result] = []
     for part in parts:
@@ -133,7 +182,7 @@ def map_chunks(
     return results
 
 
-def _in_order(futures: list[Future[list[Result]]]) -> Iterator[list[Result]]:
+def _in_order(futures: list[Future[list[Result]]] | list[Any]) -> Iterator[list[Result]]:
     """Each chunk's result in submission order. A failed chunk cancels the ones not started; an
     interrupt cancels nothing, since `stop` ends the workers (and, in Python 3.11, the executor's
     thread fails on futures cancelled before it saw the workers go: `Executor.map` does that)."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from conftest import REPO, quiet_build, read_stories
-from sitegen.search import StoryPlace, plan_shards, story_places
+from sitegen.search import StoryPlace, indexable, plan_shards, story_places
 
 SMALL = "[search]\nshard_megabytes = 0.08\n"  # the sample's two years cut into three parts each
 
@@ -96,18 +96,19 @@ def test_a_warm_build_indexes_only_the_shards_whose_pages_changed(tmp_path: Path
     assert again.search is not None and again.search.indexed == []
     assert again.search.pages == first.search.pages
 
-    # an edit to the oldest story: its shard, and the main one (home and lists change), only
+    # an edit to the oldest story: its shard only (the home and list pages that change with it
+    # are not indexed: only story pages carry data-pagefind-body)
     oldest = min(read_stories(site), key=lambda s: s["first_published"])
     shards = shard_pages(public)
     oldest_shard = next(key for key, pages in shards.items() if "/" + oldest["path"] in pages).rstrip("/")
-    untouched = [k for k in first.search.shards if k not in (oldest_shard, first.search.shards[0])]
+    untouched = [k for k in first.search.shards if k != oldest_shard]
     inodes = {k: {p: p.stat().st_ino for p in (public / "pagefind" / k).rglob("*") if p.is_file()} for k in untouched}
     article = site / "content" / oldest["articles"][0]["path"]
     with article.open("a", encoding="utf-8") as handle:
         handle.write("\n\nA quokkalike mascot watched from the quay.\n")
     warm = quiet_build(site)
     assert warm.search is not None
-    assert sorted(warm.search.indexed) == sorted({oldest_shard, first.search.shards[0]})
+    assert warm.search.indexed == [oldest_shard]
     for key in untouched:  # the very files: linked over, not written again
         assert {p: p.stat().st_ino for p in (public / "pagefind" / key).rglob("*") if p.is_file()} == inodes[key]
     now = shard_pages(public)
@@ -139,13 +140,19 @@ def test_shards_are_cut_by_year_and_budget_newest_first(tmp_path: Path) -> None:
         ]
     )
     assert places["e"] == StoryPlace("undated", "e")
-    shards = plan_shards(root, ["index.html", *(f"stories/{s}/index.html" for s in sizes)], places, 800)
+    html = ["index.html", *(f"stories/{s}/index.html" for s in sizes)]
+    pages = indexable(root, html)
+    assert sorted(pages) == sorted(html)  # no page marks data-pagefind-body: every page is indexed
+    shards = plan_shards(pages, places, 800)
     assert [(s.key, s.pages) for s in shards] == [
         ("2024", ("index.html", "stories/d/index.html")),  # the newest holds the other pages
         ("2023-2", ("stories/c/index.html",)),
         ("2023-1", ("stories/a/index.html", "stories/b/index.html")),
         ("undated", ("stories/e/index.html",)),
     ]
-    (root / "stories" / "c" / "index.html").write_text("y" * 400)  # same size, a new file
-    again = plan_shards(root, ["index.html", *(f"stories/{s}/index.html" for s in sizes)], places, 800)
+    (root / "stories" / "c" / "index.html").write_text("y" * 400)  # same size, other bytes
+    again = plan_shards(indexable(root, html), places, 800)
     assert [s.stamp == t.stamp for s, t in zip(shards, again, strict=True)] == [True, False, True, True]
+    # once a page marks the search body, the others are left to no shard (Pagefind would skip them)
+    (root / "stories" / "d" / "index.html").write_text('<main data-pagefind-body>d</main>')
+    assert sorted(indexable(root, html)) == ["stories/d/index.html"]
