@@ -31,17 +31,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(1, str(REPO / "tests"))
 
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the browser and flags the tests use
 from sitegen.search import index_site, run_pagefind, story_places  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 RUN = """async ([queries, ranking]) => {
   const shards = await (await fetch('/pagefind/shards.json')).json();
@@ -135,7 +128,7 @@ def main() -> int:
 
     results = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         for (name, root), (label, ranking) in itertools.product(runs.items(), RANKINGS):
             context = browser.new_context()
             fetched = [0]
