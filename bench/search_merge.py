@@ -19,7 +19,6 @@ import functools
 import http.server
 import itertools
 import json
-import os
 import random
 import re
 import shutil
@@ -34,7 +33,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(1, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the browser and flags the tests use
-from sitegen.search import index_site, run_pagefind, story_places  # noqa: E402
+from sitegen.search import index_site, link_tree, run_pagefind, story_places  # noqa: E402
+from sitegen.write import clear_path  # noqa: E402
 
 RUN = """async ([queries, ranking]) => {
   const shards = await (await fetch('/pagefind/shards.json')).json();
@@ -61,17 +61,6 @@ def serve(root: Path) -> str:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def linked_copy(source: Path, target: Path) -> None:
-    shutil.rmtree(target, ignore_errors=True)
-    for folder, _, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        if rel.parts[:1] == ("pagefind",):
-            continue
-        (target / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder, name), target / rel / name)
 
 
 RANKINGS = (("Pagefind's default ranking", {}), ("termSimilarity 5 (the search page's)", {"termSimilarity": 5}))
@@ -116,12 +105,14 @@ def main() -> int:
     runs: dict[str, Path] = {}
     # one index of every page: one Pagefind run, as before shards (it fits while the site is small)
     root = runs["whole"] = work / "whole"
-    linked_copy(public, root)
+    link_tree(public, root)
+    clear_path(root / "pagefind")  # the site's own index, if it has one
     pages, peak = run_pagefind(root, root / "pagefind" / "all")
     (root / "pagefind" / "shards.json").write_text(json.dumps({"main": "all/", "merge": []}))
     print(f"whole: 1 index, {pages} pages, Pagefind peak {peak:,.0f} MiB")
     root = runs["shards"] = work / "shards"
-    linked_copy(public, root)
+    link_tree(public, root)
+    clear_path(root / "pagefind")  # the site's own index, if it has one
     made = index_site(root, places, int(args.shard_mb * 1e6))
     print(f"shards: {len(made.shards)} shards, {made.pages} pages, largest Pagefind run {made.peak_mib:,.0f} MiB")
     from playwright.sync_api import sync_playwright

@@ -41,6 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import pool
+from sitegen.write import clear_path, write_new
 
 BUNDLE = "pagefind"
 STAMP = "sitegen-shard.json"
@@ -184,9 +185,8 @@ def index_site(
     `root` is a staging folder); the others are indexed again. `html`: the site's pages, when
     `root` may hold others (a staging folder before its sweep); else every HTML file in it."""
     if html is None:
-        html = [p.relative_to(root).as_posix() for p in root.rglob("*.html") if not _in_bundle(p, root)]
-    else:
-        html = [p for p in html if p.endswith(".html") and p.split("/")[0] != BUNDLE]
+        html = [p.relative_to(root).as_posix() for p in root.rglob("*.html")]
+    html = [p for p in html if p.endswith(".html") and p.split("/")[0] != BUNDLE]
     shards = plan_shards(indexable(root, sorted(html)), places, budget)
     bundle = root / BUNDLE
     bundle.mkdir(exist_ok=True)
@@ -198,7 +198,7 @@ def index_site(
         if found is None and live is not None and live != root:
             found = _reusable(live / BUNDLE / shard.key, shard.stamp)
             if found is not None:
-                _link_tree(live / BUNDLE / shard.key, here)
+                link_tree(live / BUNDLE / shard.key, here)
         if found is None:
             todo.append((root, shard, here))
         else:
@@ -214,17 +214,13 @@ def index_site(
     wanted = {s.key for s in shards}
     for entry in bundle.iterdir():
         if entry.name not in wanted:
-            _remove(entry)
+            clear_path(entry)
     main = bundle / shards[0].key
     for name in UI_FILES:
-        _replace_with_copy(main / name, bundle / name)
+        write_new(bundle / name, (main / name).read_bytes())
     listing = {"main": f"{shards[0].key}/", "merge": [f"{s.key}/" for s in shards[1:]]}
-    _write_atomic(bundle / LIST, json.dumps(listing, indent=1) + "\n")
+    write_new(bundle / LIST, (json.dumps(listing, indent=1) + "\n").encode())
     return result
-
-
-def _in_bundle(path: Path, root: Path) -> bool:
-    return path.relative_to(root).parts[0] == BUNDLE
 
 
 def _reusable(folder: Path, stamp: str) -> int | None:
@@ -286,9 +282,9 @@ def run_pagefind(site: Path, out: Path) -> tuple[int, float]:
     return (int(match.group(1)) if match else 0), usage.ru_maxrss / 1024
 
 
-def _link_tree(source: Path, target: Path) -> None:
+def link_tree(source: Path, target: Path) -> None:
     """`target` becomes a copy of `source` made of hard links (files are never written in place)."""
-    _remove(target)
+    clear_path(target)
     for folder, _, files in os.walk(source):
         into = target / Path(folder).relative_to(source)
         into.mkdir(parents=True, exist_ok=True)
@@ -297,22 +293,3 @@ def _link_tree(source: Path, target: Path) -> None:
                 os.link(Path(folder, name), into / name)
             except OSError:
                 shutil.copy2(Path(folder, name), into / name)
-
-
-def _replace_with_copy(source: Path, target: Path) -> None:
-    temporary = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()

@@ -70,7 +70,7 @@ def _write_aside(path: str, make: Callable[[str], object]) -> None:
     try:
         os.replace(temporary, path)
     except OSError:  # a folder (or anything else) in the way, left by an older site
-        _clear(path)
+        clear_path(path)
         os.replace(temporary, path)
 
 
@@ -85,7 +85,7 @@ def make_folder(path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
 
 
-def _clear(path: str | Path) -> None:
+def clear_path(path: str | Path) -> None:
     """Nothing at `path`: no file, link or folder (a folder and all it holds)."""
     try:
         os.unlink(path)
@@ -128,7 +128,7 @@ class StagingOutput:
         name = f".{output_dir.name}.next" if self.kept else f".{output_dir.name}.staging-{os.getpid()}"
         self.root = output_dir.parent / name
         if not self.kept or not self.root.is_dir() or self.root.is_symlink():
-            _clear(self.root)
+            clear_path(self.root)
             self.root.mkdir(parents=True)
         self.files_written = 0
         self.produced: set[str] = set()  # every file this build put in the folder, by rel path
@@ -185,7 +185,7 @@ class StagingOutput:
             self._claim(norm, folder_found=stat.S_ISREG(here.st_mode))
             if (here.st_ino, here.st_dev) == (found.st_ino, found.st_dev):
                 return True  # the very file: linked by the build before last, unchanged since
-            _clear(path)
+            clear_path(path)
         try:
             os.link(source, path)
         except OSError:
@@ -200,7 +200,7 @@ class StagingOutput:
             for name in files:
                 from_path = Path(folder) / name
                 path = self._claim(_checked(from_path.relative_to(source).as_posix()))
-                _clear(path)
+                clear_path(path)
                 shutil.copy2(from_path, path)
 
     def commit(self, keep: Iterable[str] = ()) -> None:
@@ -216,14 +216,14 @@ class StagingOutput:
                         os.replace(self.root, self.output_dir)
                         os.replace(old, self.root)
                     return  # the previous site is now the kept folder, for the next build
-                _clear(self.output_dir)
+                clear_path(self.output_dir)
                 os.replace(self.root, self.output_dir)
                 return
             old = self.output_dir.parent / f".{self.output_dir.name}.old-{os.getpid()}"
             if self.output_dir.exists():
                 os.replace(self.output_dir, old)
             os.replace(self.root, self.output_dir)
-            _clear(old)
+            clear_path(old)
         finally:
             self._unlock()
 
@@ -231,7 +231,7 @@ class StagingOutput:
         """After a failed build: a folder of our own goes; the kept one stays for the next build,
         which brings whatever is in it up to date."""
         if not self.kept:
-            _clear(self.root)
+            clear_path(self.root)
         self._unlock()
 
     def _sweep(self, keep: tuple[str, ...]) -> None:
