@@ -9,6 +9,7 @@ to that size alone.
     python bench/cluster_scale.py --sizes 10000 --seed 1
     python bench/cluster_scale.py --sizes 10000 --profile   # cProfile of the clustering call
     python bench/cluster_scale.py --memory-cap 19           # MemoryError instead of the OOM killer
+    python bench/cluster_scale.py --sizes 100000 --windows 30/7 # in time windows (days/overlap), however many articles
 
 Targets: 100,000 articles in <= 60 s, peak RSS <= 2 GiB at 100,000, and
 time(100,000) / time(10,000) <= 11. Exit code 0 when every target these sizes can judge is met.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import gc
 import io
 import json
@@ -73,7 +75,7 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_one(n: int, seed: int, profile: bool, memory_cap_gib: float, repeat: int = 1) -> Result:
+def run_one(n: int, seed: int, profile: bool, memory_cap_gib: float, repeat: int = 1, windows: str = "") -> Result:
     """Generate, convert, cluster once; everything the parent prints comes back as JSON.
 
     A MemoryError (real, or from the optional address-space cap) is reported with the time and
@@ -86,6 +88,10 @@ def run_one(n: int, seed: int, profile: bool, memory_cap_gib: float, repeat: int
     from sitegen.cluster import cluster_stories
     from sitegen.config import ClusterConfig
 
+    config = ClusterConfig()
+    if windows:
+        days, overlap = (float(x) for x in windows.split("/"))
+        config = dataclasses.replace(config, partition_articles=0, partition_days=days, partition_overlap_days=overlap)
     start = time.perf_counter()
     gold: dict[str, str] = {}
 
@@ -114,7 +120,7 @@ def run_one(n: int, seed: int, profile: bool, memory_cap_gib: float, repeat: int
         try:
             if profiler:
                 profiler.enable()
-            clustering = cluster_stories(articles, ClusterConfig())
+            clustering = cluster_stories(articles, config)
         except MemoryError as exc:
             result["error"] = f"{type(exc).__name__}: {exc}"
         finally:
@@ -162,10 +168,11 @@ def describe(r: Result) -> str:
     )
 
 
-def measure(n: int, seed: int, profile: bool, memory_cap_gib: float, repeat: int) -> Result | None:
+def measure(n: int, seed: int, profile: bool, memory_cap_gib: float, repeat: int, windows: str = "") -> Result | None:
     """One size in a fresh interpreter; None when it died without a report (its stderr shows why)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--one", str(n), "--seed", str(seed)]
     command += ["--memory-cap", str(memory_cap_gib), "--repeat", str(repeat)] + (["--profile"] if profile else [])
+    command += ["--windows", windows] if windows else []
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
@@ -212,13 +219,22 @@ def main() -> int:
         help="address-space limit per run (RLIMIT_AS), so an oversized run fails with MemoryError "
         "instead of calling the OOM killer; 0 = none",
     )
+    parser.add_argument(
+        "--windows", default="", metavar="DAYS/OVERLAP", help="cluster in time windows of this width and overlap"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.seed, args.profile, args.memory_cap, args.repeat)), flush=True)
+        print(
+            json.dumps(run_one(args.one, args.seed, args.profile, args.memory_cap, args.repeat, args.windows)),
+            flush=True,
+        )
         return 0
 
-    results = {n: measure(n, args.seed, args.profile, args.memory_cap, args.repeat) for n in dict.fromkeys(args.sizes)}
+    results = {
+        n: measure(n, args.seed, args.profile, args.memory_cap, args.repeat, args.windows)
+        for n in dict.fromkeys(args.sizes)
+    }
     verdicts = judge(results)
     if not verdicts:
         print(f"no target can be judged without size {LARGE:,}")

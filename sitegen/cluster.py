@@ -31,7 +31,7 @@ import numpy as np
 
 from sitegen import semantic
 from sitegen.config import ClusterConfig
-from sitegen.features import ArticleTerms
+from sitegen.features import ArticleTerms, DocumentFrequency
 from sitegen.memo import fingerprint
 from sitegen.model import PIN_NONE, Article
 from sitegen.slugs import slug
@@ -51,6 +51,7 @@ SHORT_TEXT_TERMS = float(semantic.SHORT_TEXT_TERMS)  # one bound for "short" her
 SHORT_TEXT_FLOOR = 0.6
 RELATED_LIMIT = 5
 CENTROID_TERMS = 40
+MERGE_TERMS = 200  # of a window's story vector, kept for the merge across windows
 
 
 @dataclass(frozen=True)
@@ -265,41 +266,66 @@ def _sort_key(article: Article) -> tuple[bool, float, str]:
     return (article.date is None, article.date.timestamp() if article.date else 0.0, article.id)
 
 
-def cluster_stories(
-    articles: Sequence[Article],
-    config: ClusterConfig,
-    previous: StoryRegistry | None = None,
-    pins: dict[str, str] | None = None,
-    terms: Mapping[str, ArticleTerms] | None = None,
-    memo: Store | None = None,
-) -> Clustering:
-    """Group articles about one event. `pins` maps article id → pinned story slug or "none";
-    `terms` gives articles' terms by id (made by the load stage; missing ones are made here);
-    `memo` keeps each piece's linkage by a hash of its inputs, so a rebuild links again only
-    the pieces an edit touched, and gets what a clean build would.
+@dataclass(frozen=True)
+class WindowJob:
+    """What clustering one time window reads: its articles' terms, days (NaN when undated) and
+    pins (a story slug, PIN_NONE or None), in date order. Small enough to send to a Dask worker."""
 
-    Output order: newest story first (by first report), then by id.
-    """
-    from sitegen.features import term_matrix
+    terms: list[ArticleTerms]
+    days: np.ndarray
+    pins: list[str | None]
+    owned: np.ndarray  # False for the margins: reports another window owns (they lend context)
+    config: ClusterConfig
+    frequency: DocumentFrequency | None = None  # the whole archive's, when this is one window of several
+
+
+@dataclass(frozen=True)
+class TermRows:
+    """Rows of term weights by term hash (no shared columns), so windows' rows can meet."""
+
+    indptr: np.ndarray
+    hashes: np.ndarray
+    weights: np.ndarray
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.indptr[i], self.indptr[i + 1]
+        return self.hashes[lo:hi], self.weights[lo:hi]
+
+
+@dataclass(frozen=True)
+class WindowStories:
+    """One window's stories as rows of its job, and what the merge across windows reads."""
+
+    groups: list[list[int]]
+    families: list[list[int]]  # indexes into `groups`: stories cut from one by a pause
+    heaviest: TermRows  # each row's CENTROID_TERMS heaviest terms (related stories)
+    sums: TermRows  # each group's summed vectors over the rows it owns, its MERGE_TERMS heaviest
+    sizes: np.ndarray  # rows each sum adds up
+    lengths: np.ndarray  # their mean distinct terms (the short-text boost)
+    affinity: np.ndarray  # an undated row's mean cosine to the owned rows of its group (0 for the rest)
+
+
+def _term_rows(matrix: sp.csr_matrix, vocabulary: np.ndarray) -> TermRows:
+    matrix = matrix.tocsr()
+    matrix.sort_indices()
+    return TermRows(matrix.indptr.astype(np.int64), vocabulary[matrix.indices], matrix.data.astype(np.float32))
+
+
+def cluster_window(job: WindowJob, memo: Store | None = None) -> WindowStories:
+    """Steps 1-6 of the module's docstring over one window's articles."""
+    import scipy.sparse as sp
+
+    from sitegen.features import terms_matrix
     from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
-    from sitegen.summarize import representative_title
 
-    if not articles:
-        return Clustering([], dict((previous or StoryRegistry()).redirects))
-    pins = pins or {}
-    ordered = sorted(articles, key=_sort_key)  # date order keeps each row's neighbours close by
-    n = len(ordered)
-    article_pins: list[str | None] = []
-    for a in ordered:
-        pin = pins.get(a.id)
-        article_pins.append(None if pin is None else (pin if pin == PIN_NONE else slug(pin, "story")))
-    alone = [i for i, p in enumerate(article_pins) if p == PIN_NONE]
-    pin_of = [None if p == PIN_NONE else p for p in article_pins]
+    config, days = job.config, job.days
+    n = len(job.terms)
+    alone = [i for i, p in enumerate(job.pins) if p == PIN_NONE]
+    pin_of = [None if p == PIN_NONE else p for p in job.pins]
 
-    table = term_matrix(ordered, config, terms)
+    table = terms_matrix(job.terms, config, job.frequency)
     matrix, vocabulary, lengths, dense_from = table.matrix, table.vocabulary, table.lengths, table.dense_from
     del table  # the expansion below replaces the matrix: nothing may keep the first one alive
-    days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
     # one ranking of each row's terms serves the candidate index and the expansion
     heaviest = top_terms(matrix, LENT_TERMS, n + 1)
     first, second, _ = neighbour_pairs(heaviest, days)
@@ -339,7 +365,7 @@ def cluster_stories(
                 labels = _piece_labels(matrix, vocabulary, days, lengths, piece, pin_of, config, memo, dense_from)
                 groups.extend(sorted(int(i) for i in piece[labels == label]) for label in np.unique(labels))
     groups = _enforce_pins(groups, pin_of, matrix)
-    families: list[list[int]] = []  # indexes into `groups` of stories cut from one by a pause
+    families: list[list[int]] = []
     if config.gap_days > 0:
         split: list[list[int]] = []
         for group in groups:
@@ -351,6 +377,86 @@ def cluster_stories(
                 families.append(list(range(len(split), len(split) + len(parts))))
             split.extend(parts)
         groups = split
+
+    # what the merge across windows reads: each group's vector sum over the rows this window owns
+    own = [[i for i in g if job.owned[i]] for g in groups]
+    rows = np.concatenate([np.full(len(m), k) for k, m in enumerate(own)] + [np.zeros(0, dtype=np.int64)])
+    cols = np.concatenate([np.asarray(m, dtype=np.int64) for m in own] + [np.zeros(0, dtype=np.int64)])
+    membership = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(groups), n))
+    sums = top_terms(sp.csr_matrix(membership @ matrix), MERGE_TERMS, len(groups) + 1)
+    sizes = np.asarray([len(m) for m in own], dtype=np.int64)
+    mean_lengths = np.asarray([float(lengths[m].mean()) if m else 0.0 for m in own])
+    affinity = np.zeros(n)
+    for g, members in enumerate(groups):
+        guests = [i for i in members if np.isnan(days[i]) and not job.owned[i]]
+        if guests and own[g]:
+            affinity[guests] = np.asarray((matrix[guests] @ matrix[own[g]].T).mean(axis=1)).ravel()
+    return WindowStories(
+        groups,
+        families,
+        _term_rows(top_terms(matrix, CENTROID_TERMS, n + 1), vocabulary),
+        _term_rows(sums, vocabulary),
+        sizes,
+        mean_lengths,
+        affinity,
+    )
+
+
+def _cluster_windows(jobs: list[WindowJob]) -> list[WindowStories]:
+    """A chunk of windows, as a pool or Dask task (no memo there: each task starts cold)."""
+    return [cluster_window(job) for job in jobs]
+
+
+def cluster_stories(
+    articles: Sequence[Article],
+    config: ClusterConfig,
+    previous: StoryRegistry | None = None,
+    pins: dict[str, str] | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
+    memo: Store | None = None,
+) -> Clustering:
+    """Group articles about one event. `pins` maps article id → pinned story slug or "none";
+    `terms` gives articles' terms by id (made by the load stage; missing ones are made here);
+    `memo` keeps each piece's linkage by a hash of its inputs, so a rebuild links again only
+    the pieces an edit touched, and gets what a clean build would.
+
+    An archive spanning more than one `partition_days` window is clustered a window at a time
+    (on a Dask cluster, as parallel tasks) and the windows' stories merged (windows.py).
+
+    Output order: newest story first (by first report), then by id.
+    """
+    from sitegen import pool
+    from sitegen.features import known_terms
+    from sitegen.summarize import representative_title
+    from sitegen.windows import merge_windows, time_windows
+
+    if not articles:
+        return Clustering([], dict((previous or StoryRegistry()).redirects))
+    pins = pins or {}
+    ordered = sorted(articles, key=_sort_key)  # date order keeps each row's neighbours close by
+    article_pins: list[str | None] = []
+    for a in ordered:
+        pin = pins.get(a.id)
+        article_pins.append(None if pin is None else (pin if pin == PIN_NONE else slug(pin, "story")))
+    pin_of = [None if p == PIN_NONE else p for p in article_pins]
+    days = np.asarray([a.date.timestamp() / 86400.0 if a.date else np.nan for a in ordered])
+    rows = known_terms(ordered, config, terms)
+    windows = time_windows(days, config)
+    frequency = DocumentFrequency.of(rows) if len(windows) > 1 else None
+    jobs = []
+    for w in windows:
+        held = [rows[i] for i in w.rows]
+        part = frequency.subset(held) if frequency is not None else None
+        jobs.append(WindowJob(held, days[w.rows], [article_pins[i] for i in w.rows], w.owned, config, part))
+    del frequency
+    del rows
+    if len(jobs) > 1 and pool.distributed():
+        results = pool.map_chunks(_cluster_windows, jobs, minimum=2, chunk=1)
+    else:  # here, where the memo can spare relinking the pieces an edit left alone
+        results = [cluster_window(job, memo) for job in jobs]
+    del jobs
+    merged = merge_windows(windows, results, days, pin_of, config)
+    groups, families = merged.groups, merged.families
 
     members = [sorted((ordered[i] for i in g), key=_sort_key) for g in groups]
     group_pins = [next((pin_of[i] for i in g if pin_of[i]), None) for g in groups]
@@ -365,7 +471,7 @@ def cluster_stories(
     article_groups = [tuple(a.id for a in arts) for arts in members]
     pinned = [pin is not None for pin in group_pins]
     ids, redirects = assign_ids(article_groups, default_id, pinned, previous or StoryRegistry())
-    related = related_stories(matrix, days, groups, ids, config)
+    related = related_stories(merged.heaviest, days, groups, ids, config)
     for family in families:  # a story cut by a pause is related to its other parts first
         for child in family:
             others = [ids[other] for other in family if other != child]
@@ -379,7 +485,7 @@ def cluster_stories(
 
 
 def related_stories(
-    matrix: sp.csr_matrix, days: np.ndarray, groups: list[list[int]], ids: list[str], config: ClusterConfig
+    heaviest: sp.csr_matrix, days: np.ndarray, groups: list[list[int]], ids: list[str], config: ClusterConfig
 ) -> dict[str, tuple[str, ...]]:
     """Stories whose centroids are close but that were not merged: follow-ups, parallel events.
 
@@ -389,7 +495,7 @@ def related_stories(
     import scipy.sparse as sp
 
     from sitegen.features import normalize_rows
-    from sitegen.neighbours import neighbour_pairs, pair_similarity, top_terms
+    from sitegen.neighbours import neighbour_pairs, pair_similarity
 
     if len(groups) < 2:
         return {}
@@ -398,12 +504,11 @@ def related_stories(
     rows = np.concatenate([np.full(len(groups[g]), k) for k, g in enumerate(by_date)])
     cols = np.concatenate([np.asarray(groups[g]) for g in by_date])
     membership = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(groups), matrix.shape[0])
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(groups), heaviest.shape[0])
     )
-    # a centroid sums its members' heaviest terms: what the story is about, at a bounded size
-    heaviest = top_terms(matrix, CENTROID_TERMS, matrix.shape[0] + 1)
+    # a centroid sums its members' heaviest terms (CENTROID_TERMS each): what the story is about,
+    # at a bounded size
     centroids = normalize_rows(membership @ heaviest)
-    del heaviest
     story_days = np.asarray([days[min(groups[g])] for g in by_date])
     first, second, _ = neighbour_pairs(centroids, story_days, k=10, index_terms=CENTROID_TERMS)
     sims = pair_similarity(centroids, first, second)

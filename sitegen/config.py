@@ -94,6 +94,31 @@ class ClusterConfig:
             low=0.0,
         ),
     )
+    partition_articles: int = field(
+        default=200_000,
+        metadata=_doc(
+            "An archive of more articles than this is clustered in time windows (`partition_days`); "
+            "a smaller one whole, which links stories that resume years later better (bench/README.md).",
+            low=0,
+        ),
+    )
+    partition_days: float = field(
+        default=365.0,
+        metadata=_doc(
+            "Width of those windows: each is clustered on its own (in parallel on a Dask cluster) and "
+            "the windows' stories merged by the same linkage rule. Smaller windows bound each task's "
+            "memory. 0 clusters every archive whole.",
+            low=0.0,
+        ),
+    )
+    partition_overlap_days: float = field(
+        default=30.0,
+        metadata=_doc(
+            "Days on either side of a window whose reports it reads for context (neighbours, "
+            "expansion) but leaves to the next window to place. At most half the window.",
+            low=0.0,
+        ),
+    )
     expansion: float = field(
         default=1.0,
         metadata=_doc(

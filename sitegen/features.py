@@ -147,12 +147,56 @@ def term_matrix(
 ) -> TermMatrix:
     """The articles' rows, in order (see `with_meaning` for the meaning vectors). `known` gives
     articles' terms by id (from the parse cache); the others are worked out here."""
-    import scipy.sparse as sp
+    return terms_matrix(known_terms(articles, config, known), config)
 
+
+def known_terms(
+    articles: Sequence[Article], config: ClusterConfig, known: Mapping[str, ArticleTerms] | None
+) -> list[ArticleTerms]:
+    """Each article's terms: from `known` (by id) where there, else worked out here."""
     rows = []
     for article in articles:
         found = known.get(article.id) if known is not None else None
         rows.append(found if found is not None else article_terms(article, config))
+    return rows
+
+
+@dataclass(frozen=True)
+class DocumentFrequency:
+    """How many articles of the whole archive hold each term (hashes sorted), and how many
+    articles there are: a window of the archive weighs its terms as the whole archive would."""
+
+    hashes: np.ndarray
+    counts: np.ndarray
+    articles: int
+
+    @classmethod
+    def of(cls, rows: Sequence[ArticleTerms]) -> DocumentFrequency:
+        """Counted a slice of rows at a time: never one array of every term of the archive."""
+        tables = []
+        for lo in range(0, len(rows), 50_000):
+            part = [r.ids for r in rows[lo : lo + 50_000]]
+            tables.append(np.unique(np.concatenate(part + [np.zeros(0, dtype=np.uint64)]), return_counts=True))
+        hashes = np.concatenate([t[0] for t in tables] + [np.zeros(0, dtype=np.uint64)])
+        counts = np.concatenate([t[1] for t in tables] + [np.zeros(0, dtype=np.int64)])
+        order = np.argsort(hashes, kind="stable")
+        hashes, counts = hashes[order], counts[order]
+        starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else np.zeros(0, dtype=np.int64)
+        return cls(hashes[starts], np.add.reduceat(counts, starts) if len(starts) else counts, len(rows))
+
+    def subset(self, rows: Sequence[ArticleTerms]) -> DocumentFrequency:
+        """Only the terms `rows` hold: what a window's task needs."""
+        held = np.unique(np.concatenate([r.ids for r in rows] + [np.zeros(0, dtype=np.uint64)]))
+        return DocumentFrequency(held, self.counts[np.searchsorted(self.hashes, held)], self.articles)
+
+
+def terms_matrix(
+    rows: Sequence[ArticleTerms], config: ClusterConfig, frequency: DocumentFrequency | None = None
+) -> TermMatrix:
+    """`term_matrix` of terms already made: what a clustering task on another machine receives.
+    `frequency` weighs the terms by a larger archive's counts (these rows' own by default)."""
+    import scipy.sparse as sp
+
     if not rows:
         return TermMatrix(sp.csr_matrix((0, 1), dtype=np.float32), np.zeros(1, dtype=np.uint64), np.zeros(0), 1)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -168,11 +212,14 @@ def term_matrix(
     del hashes
     data = np.concatenate([r.weights for r in rows]).astype(np.float32, copy=False)
     meanings = [r.meaning_bytes for r in rows]
-    del rows
     n_terms = max(len(vocabulary), 1)
-    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(articles), n_terms))
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_terms))
     lengths = np.diff(indptr).astype(np.float64)
-    matrix = tfidf(matrix)
+    if frequency is None:
+        matrix = tfidf(matrix)
+    else:
+        df = frequency.counts[np.searchsorted(frequency.hashes, vocabulary)]
+        matrix = tfidf(matrix, df, frequency.articles)
     width = matrix.shape[1]
     if config.semantic > 0 and any(meanings):
         shares = np.where([bool(m) for m in meanings], semantic.share(lengths, config.semantic), 0.0)
@@ -212,19 +259,21 @@ IDF_STEP = 0.2  # ln(1 + document frequency) is rounded to this step
 ARCHIVE_STEPS = 8  # the archive's size is rounded up to one of this many steps per doubling
 
 
-def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
+def tfidf(counts: sp.csr_matrix, df: np.ndarray | None = None, articles: int | None = None) -> sp.csr_matrix:
     """Sublinear term frequency times smoothed IDF, rows L2-normalised, float32, in place.
 
     The IDF moves in steps: the archive's size rounded up to an eighth of a doubling, the log of
     a term's document frequency rounded to IDF_STEP. Exact IDF changes every vector whenever one
     article is added or removed; stepped, it changes only the vectors of the few terms whose step
     the change crosses, so a rebuild can reuse the linkage of the stories it did not touch. Same
-    BCubed F1 on UCI + DUC 2002 (bench/README.md)."""
+    BCubed F1 on UCI + DUC 2002 (bench/README.md). `df` and `articles` count a larger archive
+    than these rows (a time window's, windows.py)."""
     values = counts.data
     heavy = values >= 1.0
     values[heavy] = 1.0 + np.log(values[heavy])
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    size = 2.0 ** (np.ceil(ARCHIVE_STEPS * np.log2(counts.shape[0] + 1.0)) / ARCHIVE_STEPS)
+    if df is None:
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+    size = 2.0 ** (np.ceil(ARCHIVE_STEPS * np.log2((articles or counts.shape[0]) + 1.0)) / ARCHIVE_STEPS)
     rarity = np.round(np.log1p(df) / IDF_STEP) * IDF_STEP
     idf = (np.log(size) - rarity + 1.0).astype(np.float32)
     values *= idf[counts.indices]

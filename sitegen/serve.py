@@ -458,8 +458,10 @@ def serve(
         if search:
             threading.Thread(target=watcher.search_loop, name="sitegen-search", daemon=True).start()
         threading.Thread(target=warm_up, name="sitegen-warm-up", daemon=True).start()
-        serving.start()
+        # said before the first request can be answered (the socket listens already): a client
+        # that stops the server on its first answer then always finds the line (a test once did not)
         log(f"Serving {site.output_dir} at {url} (Ctrl-C to stop)")
+        serving.start()
         if ready is not None:
             ready(url)
         while True:

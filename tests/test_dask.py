@@ -62,8 +62,9 @@ def test_a_dask_build_equals_a_local_build_byte_for_byte(tmp_path: Path) -> None
         check=True,
         capture_output=True,
     )
-    # search shards small enough for several Pagefind runs, so the cluster runs those too
-    config = "[search]\nshard_megabytes = 4\n"
+    # search shards small enough for several Pagefind runs, and clustering in monthly windows
+    # (the archive spans three years), so the cluster runs those too
+    config = "[search]\nshard_megabytes = 4\n[cluster]\npartition_articles = 0\npartition_days = 30\n"
     sites = {}
     for name in ("local", "dask"):
         sites[name] = tmp_path / name
@@ -81,9 +82,10 @@ def test_a_dask_build_equals_a_local_build_byte_for_byte(tmp_path: Path) -> None
         built = sitegen("build", "--no-cache", "--executor", "dask", "--scheduler", address, cwd=sites["dask"])
         assert built.returncode == 0, built.stderr
         assert f"executor   dask, scheduler {cluster.scheduler_address}, 2 worker threads" in built.stdout
-        # the stages ran on the cluster's workers: parse, summarize with story pages, index shards
+        # the stages ran on the cluster's workers: parse, cluster windows, summarize with story
+        # pages, index shards
         ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
-    assert {"load_chunk", "run_chunk", "index_chunk"} <= set(ran), ran  # task keys lose their "_"
+    assert {"load_chunk", "cluster_windows", "run_chunk", "index_chunk"} <= set(ran), ran  # keys lose their "_"
 
     made, expected = tree(sites["dask"] / "public"), tree(sites["local"] / "public")
     assert len([p for p in made if p.endswith("pagefind-entry.json")]) >= 3

@@ -154,5 +154,5 @@ def test_shards_are_cut_by_year_and_budget_newest_first(tmp_path: Path) -> None:
     again = plan_shards(indexable(root, html), places, 800)
     assert [s.stamp == t.stamp for s, t in zip(shards, again, strict=True)] == [True, False, True, True]
     # once a page marks the search body, the others are left to no shard (Pagefind would skip them)
-    (root / "stories" / "d" / "index.html").write_text('<main data-pagefind-body>d</main>')
+    (root / "stories" / "d" / "index.html").write_text("<main data-pagefind-body>d</main>")
     assert sorted(indexable(root, html)) == ["stories/d/index.html"]
