@@ -293,16 +293,23 @@ class TermRows:
 
 
 @dataclass(frozen=True)
-class WindowStories:
-    """One window's stories as rows of its job, and what the merge across windows reads."""
+class PieceVectors:
+    """What the merge across windows reads of one window's groups."""
 
-    groups: list[list[int]]
-    families: list[list[int]]  # indexes into `groups`: stories cut from one by a pause
-    heaviest: TermRows  # each row's CENTROID_TERMS heaviest terms (related stories)
     sums: TermRows  # each group's summed vectors over the rows it owns, its MERGE_TERMS heaviest
     sizes: np.ndarray  # rows each sum adds up
     lengths: np.ndarray  # their mean distinct terms (the short-text boost)
     affinity: np.ndarray  # an undated row's mean cosine to the owned rows of its group (0 for the rest)
+
+
+@dataclass(frozen=True)
+class WindowStories:
+    """One window's stories as rows of its job."""
+
+    groups: list[list[int]]
+    families: list[list[int]]  # indexes into `groups`: stories cut from one by a pause
+    heaviest: TermRows  # each row's CENTROID_TERMS heaviest terms (related stories)
+    pieces: PieceVectors | None  # None for an archive's only window: there is nothing to merge
 
 
 def _term_rows(matrix: sp.csr_matrix, vocabulary: np.ndarray) -> TermRows:
@@ -313,8 +320,6 @@ def _term_rows(matrix: sp.csr_matrix, vocabulary: np.ndarray) -> TermRows:
 
 def cluster_window(job: WindowJob, memo: Store | None = None) -> WindowStories:
     """Steps 1-6 of the module's docstring over one window's articles."""
-    import scipy.sparse as sp
-
     from sitegen.features import terms_matrix
     from sitegen.neighbours import LENT_TERMS, expand, neighbour_pairs, pair_similarity, top_terms
 
@@ -378,26 +383,34 @@ def cluster_window(job: WindowJob, memo: Store | None = None) -> WindowStories:
             split.extend(parts)
         groups = split
 
-    # what the merge across windows reads: each group's vector sum over the rows this window owns
+    heaviest = _term_rows(top_terms(matrix, CENTROID_TERMS, n + 1), vocabulary)
+    pieces = None if job.frequency is None else _piece_vectors(job, groups, matrix, vocabulary, lengths)
+    return WindowStories(groups, families, heaviest, pieces)
+
+
+def _piece_vectors(
+    job: WindowJob, groups: list[list[int]], matrix: sp.csr_matrix, vocabulary: np.ndarray, lengths: np.ndarray
+) -> PieceVectors:
+    """Each group's vector sum over the rows this window owns, and its undated guests' affinity."""
+    import scipy.sparse as sp
+
+    from sitegen.neighbours import top_terms
+
     own = [[i for i in g if job.owned[i]] for g in groups]
     rows = np.concatenate([np.full(len(m), k) for k, m in enumerate(own)] + [np.zeros(0, dtype=np.int64)])
     cols = np.concatenate([np.asarray(m, dtype=np.int64) for m in own] + [np.zeros(0, dtype=np.int64)])
-    membership = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(groups), n))
+    shape = (len(groups), matrix.shape[0])
+    membership = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
     sums = top_terms(sp.csr_matrix(membership @ matrix), MERGE_TERMS, len(groups) + 1)
-    sizes = np.asarray([len(m) for m in own], dtype=np.int64)
-    mean_lengths = np.asarray([float(lengths[m].mean()) if m else 0.0 for m in own])
-    affinity = np.zeros(n)
+    affinity = np.zeros(matrix.shape[0])
     for g, members in enumerate(groups):
-        guests = [i for i in members if np.isnan(days[i]) and not job.owned[i]]
+        guests = [i for i in members if np.isnan(job.days[i]) and not job.owned[i]]
         if guests and own[g]:
             affinity[guests] = np.asarray((matrix[guests] @ matrix[own[g]].T).mean(axis=1)).ravel()
-    return WindowStories(
-        groups,
-        families,
-        _term_rows(top_terms(matrix, CENTROID_TERMS, n + 1), vocabulary),
+    return PieceVectors(
         _term_rows(sums, vocabulary),
-        sizes,
-        mean_lengths,
+        np.asarray([len(m) for m in own], dtype=np.int64),
+        np.asarray([float(lengths[m].mean()) if m else 0.0 for m in own]),
         affinity,
     )
 

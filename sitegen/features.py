@@ -142,14 +142,6 @@ class TermMatrix:
     dense_from: int  # the first meaning column (dense where present); the width when none
 
 
-def term_matrix(
-    articles: Sequence[Article], config: ClusterConfig, known: Mapping[str, ArticleTerms] | None = None
-) -> TermMatrix:
-    """The articles' rows, in order (see `with_meaning` for the meaning vectors). `known` gives
-    articles' terms by id (from the parse cache); the others are worked out here."""
-    return terms_matrix(known_terms(articles, config, known), config)
-
-
 def known_terms(
     articles: Sequence[Article], config: ClusterConfig, known: Mapping[str, ArticleTerms] | None
 ) -> list[ArticleTerms]:
@@ -179,10 +171,8 @@ class DocumentFrequency:
             tables.append(np.unique(np.concatenate(part + [np.zeros(0, dtype=np.uint64)]), return_counts=True))
         hashes = np.concatenate([t[0] for t in tables] + [np.zeros(0, dtype=np.uint64)])
         counts = np.concatenate([t[1] for t in tables] + [np.zeros(0, dtype=np.int64)])
-        order = np.argsort(hashes, kind="stable")
-        hashes, counts = hashes[order], counts[order]
-        starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else np.zeros(0, dtype=np.int64)
-        return cls(hashes[starts], np.add.reduceat(counts, starts) if len(starts) else counts, len(rows))
+        merged, where = np.unique(hashes, return_inverse=True)
+        return cls(merged, np.bincount(where, weights=counts, minlength=len(merged)).astype(np.int64), len(rows))
 
     def subset(self, rows: Sequence[ArticleTerms]) -> DocumentFrequency:
         """Only the terms `rows` hold: what a window's task needs."""
@@ -193,8 +183,9 @@ class DocumentFrequency:
 def terms_matrix(
     rows: Sequence[ArticleTerms], config: ClusterConfig, frequency: DocumentFrequency | None = None
 ) -> TermMatrix:
-    """`term_matrix` of terms already made: what a clustering task on another machine receives.
-    `frequency` weighs the terms by a larger archive's counts (these rows' own by default)."""
+    """The rows' matrix, in order (see `with_meaning` for the meaning vectors). Made of terms,
+    not articles: what a clustering task on another machine receives. `frequency` weighs the
+    terms by a larger archive's counts (these rows' own by default)."""
     import scipy.sparse as sp
 
     if not rows:

@@ -44,7 +44,7 @@ from sitegen.config import ClusterConfig
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-    from sitegen.cluster import TermRows, WindowStories
+    from sitegen.cluster import PieceVectors, TermRows, WindowStories
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,10 @@ def merge_windows(
         return Merged(
             [list(g) for g in only.groups], only.families, _stack([only.heaviest], [everything], n, [everything])
         )
+    vectors: list[PieceVectors] = []
+    for r in results:
+        assert r.pieces is not None  # one of several windows: each made its piece vectors
+        vectors.append(r.pieces)
     owner = np.full(n, -1, dtype=np.int64)
     for k, w in enumerate(windows):
         owner[w.rows[w.owned]] = k
@@ -145,8 +149,8 @@ def merge_windows(
     # an undated report goes where it is most like the reports its story there owns
     for j, row in enumerate(undated):
         scores = [
-            (float(r.affinity[len(w.rows) - len(undated) + j]), -k)
-            for k, (w, r) in enumerate(zip(windows, results, strict=True))
+            (float(v.affinity[len(w.rows) - len(undated) + j]), -k)
+            for k, (w, v) in enumerate(zip(windows, vectors, strict=True))
         ]
         owner[row] = -max(scores)[1]
 
@@ -161,7 +165,7 @@ def merge_windows(
                 piece_of[(k, g)] = len(pieces)
                 pieces.append(mine)
                 source.append((k, g))
-    roots = _agglomerate(pieces, source, results, days, pins, config)
+    roots = _agglomerate(pieces, source, vectors, days, pins, config)
 
     final: dict[int, list[int]] = defaultdict(list)
     for p, root in enumerate(roots):
@@ -216,7 +220,7 @@ def _cut_pauses(
 def _agglomerate(
     pieces: list[list[int]],
     source: list[tuple[int, int]],
-    results: list[WindowStories],
+    vectors: list[PieceVectors],
     days: np.ndarray,
     pins: list[str | None],
     config: ClusterConfig,
@@ -228,27 +232,27 @@ def _agglomerate(
 
     count = len(pieces)
     windows_of = [source[p][0] for p in range(count)]
-    sizes = np.asarray([results[k].sizes[g] for k, g in source], dtype=np.float64)
-    lengths = np.asarray([results[k].lengths[g] for k, g in source], dtype=np.float64)
+    sizes = np.asarray([vectors[k].sizes[g] for k, g in source], dtype=np.float64)
+    lengths = np.asarray([vectors[k].lengths[g] for k, g in source], dtype=np.float64)
     piece_days = np.asarray([np.nanmean(days[p]) if np.isfinite(days[p]).any() else np.nan for p in pieces])
     by_window: dict[int, list[int]] = defaultdict(list)
     for p, (k, _) in enumerate(source):
         by_window[k].append(p)
     sums = _stack(
-        [r.sums for r in results],
-        [np.asarray([g for _, g in (source[p] for p in by_window[k])], dtype=np.int64) for k in range(len(results))],
+        [v.sums for v in vectors],
+        [np.asarray([g for _, g in (source[p] for p in by_window[k])], dtype=np.int64) for k in range(len(vectors))],
         count,
-        [np.asarray(by_window[k], dtype=np.int64) for k in range(len(results))],
+        [np.asarray(by_window[k], dtype=np.int64) for k in range(len(vectors))],
     )
     piece_pins = [next((pins[i] for i in p if pins[i]), None) for p in pieces]
 
     # live groups: a merged group takes a new number; its parts' heap entries then go stale
-    vectors: dict[int, sp.csr_matrix] = {}  # a piece's row is sliced out when first scored
+    group_vectors: dict[int, sp.csr_matrix] = {}  # a piece's row is sliced out when first scored
 
     def vector(x: int) -> sp.csr_matrix:
-        if x not in vectors:
-            vectors[x] = sums[x]
-        return vectors[x]
+        if x not in group_vectors:
+            group_vectors[x] = sums[x]
+        return group_vectors[x]
 
     members: list[list[int]] = [[p] for p in range(count)]
     seen: list[frozenset[int]] = [frozenset([w]) for w in windows_of]
@@ -262,7 +266,7 @@ def _agglomerate(
 
     def join(x: int, y: int) -> int:
         z = len(members)
-        vectors[z] = vector(x) + vector(y)
+        group_vectors[z] = vector(x) + vector(y)
         members.append(members[x] + members[y])
         seen.append(seen[x] | seen[y])
         pin.append(pin[x] or pin[y])
