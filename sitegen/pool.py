@@ -16,11 +16,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -29,6 +31,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _pool: ProcessPoolExecutor | None = None
+DASK_AHEAD = 2  # chunks submitted per worker thread ahead of the one awaited
 _client: Any = None  # a distributed.Client once `use_dask` has run
 _cluster: Any = None  # the LocalCluster `use_dask` started, if it started one
 
@@ -55,7 +58,9 @@ def use_dask(address: str | None = None) -> str:
         _client = Client(address, set_as_default=False, timeout=10)
     else:
         cores = min(os.cpu_count() or 1, 8)
-        _cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None)
+        # ":0", not None: without a dashboard the scheduler still serves HTTP on 8787, and a
+        # second build on the machine at the same time then failed to start its cluster
+        _cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=":0")
         _client = Client(_cluster, set_as_default=False)
     return str(_client.scheduler.address)
 
@@ -65,11 +70,8 @@ def distributed() -> bool:
     return _client is not None
 
 
-def _shared() -> Any:
-    """What chunks are submitted to: the Dask client, else the local process pool."""
+def _shared() -> ProcessPoolExecutor:
     global _pool
-    if _client is not None:
-        return _client
     if _pool is None:
         _one_thread_each()  # in this process's environment, which the workers are spawned with
         _pool = ProcessPoolExecutor(
@@ -167,12 +169,12 @@ def map_chunks(
     parts: Iterator[list[Result]]
     if len(items) < minimum or workers() < 2:
         parts = (work(list(items[i : i + chunk])) for i in range(0, len(items), chunk))
+    elif _client is not None:
+        parts = _on_dask(work, (list(items[i : i + chunk]) for i in range(0, len(items), chunk)))
     else:
         pool = _shared()
-        # a Dask task's result is not worth hashing its arguments for: each chunk is run once
-        options = {"pure": False} if _client is not None else {}
         with _parent_only_sigint():  # the workers are spawned as the chunks are submitted
-            futures = [pool.submit(work, list(items[i : i + chunk]), **options) for i in range(0, len(items), chunk)]
+            futures = [pool.submit(work, list(items[i : i + chunk])) for i in range(0, len(items), chunk)]
         parts = _in_order(futures)
     results: list[Result] = []
     for part in parts:
@@ -182,7 +184,33 @@ def map_chunks(
     return results
 
 
-def _in_order(futures: list[Future[list[Result]]] | list[Any]) -> Iterator[list[Result]]:
+def _on_dask(work: Callable[[list[Item]], list[Result]], chunks: Iterator[list[Item]]) -> Iterator[list[Result]]:
+    """Each chunk as a Dask task, results in order, at most DASK_AHEAD chunks per worker thread
+    in flight. Each chunk goes to a worker as data (`scatter`), not inside the task graph, and
+    only the chunks in flight are held serialized: submitted all at once, the 500,000-article
+    build's clustering windows made graphs of 450-510 MB each, which Dask warns of, and the
+    scheduler holds every task's data until it runs. A task's result is not worth hashing its
+    arguments for (`pure=False`): each chunk runs once."""
+    client = _client
+    assert client is not None
+
+    def submit(part: list[Item]) -> Any:
+        data = client.scatter([part], hash=False)[0]
+        return client.submit(work, data, pure=False)
+
+    pending = deque(submit(part) for part in itertools.islice(chunks, DASK_AHEAD * workers()))
+    try:
+        while pending:
+            result = pending.popleft().result()
+            pending.extend(submit(part) for part in itertools.islice(chunks, 1))
+            yield result
+    except Exception:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _in_order(futures: list[Future[list[Result]]]) -> Iterator[list[Result]]:
     """Each chunk's result in submission order. A failed chunk cancels the ones not started; an
     interrupt cancels nothing, since `stop` ends the workers (and, in Python 3.11, the executor's
     thread fails on futures cancelled before it saw the workers go: `Executor.map` does that)."""

@@ -75,7 +75,7 @@ def test_a_dask_build_equals_a_local_build_byte_for_byte(tmp_path: Path) -> None
     assert local.returncode == 0, local.stderr
 
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         address = cluster.scheduler_address
