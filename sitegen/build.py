@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import itertools
 import resource
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,13 +100,15 @@ def build(
         articles, terms, cache_hits = load_stage(site_dir, config, report, memo, progress, changed)
         note.append(f"{len(articles)} articles ({cache_hits} cached)")
     if owned:
-        memo.save("parse")  # kept even if a later stage fails
+        # kept even if a later stage fails; and out of memory: the terms go after clustering
+        memo.release("parse")
     # the articles live until the end: keep the cyclic garbage collector from scanning them
     # again and again (on 10,000 articles it otherwise costs more time than summarizing)
     gc.freeze()
     with stage("cluster") as note:
         clustering, how = cluster_stage(site_dir, config, articles, report, terms, memo)
         del terms
+        _give_back()
         note.append(f"{len(clustering.groups)} stories ({how})" if how else f"{len(clustering.groups)} stories")
     report.articles_published = len(articles)
     output_dir = site_dir / config.output_dir
@@ -145,6 +148,15 @@ def build(
     finally:
         gc.unfreeze()  # `sitegen serve` builds again in this process: let this build's objects go
     return result
+
+
+def _give_back() -> None:
+    """Hand memory freed by the C allocator back to the system. The terms let go after clustering
+    are large buffers from malloc's heap, while the objects the later stages make come from
+    Python's own arenas, which never reuse that heap: without this a 20,000-article build kept
+    34 MB it had freed to the end (about 1.7 GB at a million). glibc only (elsewhere nothing happens)."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def summarize_stage(

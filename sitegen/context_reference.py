@@ -79,6 +79,12 @@ def _doc(cls: type) -> str:
     return " ".join((inspect.getdoc(cls) or "").split())
 
 
+def _property_note(cls: type, name: str) -> str:
+    """A property's docstring, as one line: its description in the reference."""
+    member = getattr(cls, name, None)
+    return " ".join((member.__doc__ or "").split()) if isinstance(member, property) else ""
+
+
 def _table(cls: type) -> Iterator[str]:
     notes = _comments(cls)
     rows = fields_of(cls)
@@ -87,7 +93,8 @@ def _table(cls: type) -> Iterator[str]:
     yield "| name | type | |"
     yield "|---|---|---|"
     for name, kind in rows:
-        yield f"| `{name}` | `{kind.replace('|', '&#124;')}` | {notes.get(name, '').replace('|', '&#124;')} |"
+        note = notes.get(name) or _property_note(cls, name)
+        yield f"| `{name}` | `{kind.replace('|', '&#124;')}` | {note.replace('|', '&#124;')} |"
 
 
 def reference() -> str:

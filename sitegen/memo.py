@@ -180,7 +180,7 @@ class Table:
             shard = _shard(key)
             new[shard][key] = value
             before = self._old.get(key, _MISSING)
-            if before is not value and not (isinstance(value, str) and before == value):
+            if before is not value and not (isinstance(value, str | bytes) and before == value):
                 changed[shard] = True
         if self.path.is_file() or self.path.is_symlink():
             self.path.unlink()
@@ -250,6 +250,14 @@ class Memo:
         for name, table in self._tables.items():
             if not names or name in names:
                 table.save()
+
+    def release(self, name: str) -> None:
+        """Save the table `name` and let its entries go from memory: a one-off build's parse
+        table holds every article's terms, which no stage after clustering needs (some
+        1.7 KB an article). A later `table(name, ...)` reads it from disk again."""
+        table = self._tables.pop(name, None)
+        if table is not None:
+            table.save()
 
 
 # --- keys ------------------------------------------------------------------------------------------

@@ -147,18 +147,58 @@ class Revision:
     line: int | None  # the summary line it belongs to, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Summary:
     """The merged summary of a story and what each variant alone reports."""
 
     sentences: tuple[SummarySentence, ...]
-    unique_sentences: dict[str, tuple[str, ...]]  # article id -> sentences no other source carries
-    # article id -> for each of its sentences, how many of the story's sources carry it; 0 when it
-    # is close to another source's sentence without being decided the same fact (no claim made)
-    coverage: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # article id -> for each of its sentences, the articles carrying its fact (itself included)
-    carriers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     revisions: tuple[Revision, ...] = ()  # updates and disagreements, in the order of their first report
+    # `unique_sentences`, `coverage` and `carriers`, zlib-packed: read only for the story's own page
+    # and its stories.json entry, and unpacked they took most of a summary's room (~14 KB of a
+    # story's ~23 KB in memory)
+    packed: bytes = field(default=b"", repr=False)
+
+    def __init__(
+        self,
+        sentences: tuple[SummarySentence, ...],
+        unique_sentences: dict[str, tuple[str, ...]] | None = None,
+        coverage: dict[str, tuple[int, ...]] | None = None,
+        carriers: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+        revisions: tuple[Revision, ...] = (),
+        packed: bytes | None = None,  # given by `dataclasses.replace`: the three mappings, already packed
+    ) -> None:
+        if packed is None:
+            parts = (unique_sentences or {}, coverage or {}, carriers or {})
+            packed = zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        object.__setattr__(self, "sentences", sentences)
+        object.__setattr__(self, "revisions", revisions)
+        object.__setattr__(self, "packed", packed)
+
+    @property
+    def unique_sentences(self) -> dict[str, tuple[str, ...]]:
+        """Article id -> sentences no other source carries."""
+        return _unpack_summary(self.packed)[0]
+
+    @property
+    def coverage(self) -> dict[str, tuple[int, ...]]:
+        """Article id -> for each of its sentences, how many of the story's sources carry it; 0
+        when it is close to another source's sentence without being decided the same fact (no
+        claim made)."""
+        return _unpack_summary(self.packed)[1]
+
+    @property
+    def carriers(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """Article id -> for each of its sentences, the articles carrying its fact (itself included)."""
+        return _unpack_summary(self.packed)[2]
+
+
+_SummaryParts = tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]], dict[str, tuple[tuple[str, ...], ...]]]
+
+
+@lru_cache(maxsize=16)  # a story's page and its JSON entry read them a few times each
+def _unpack_summary(packed: bytes) -> _SummaryParts:
+    parts: _SummaryParts = pickle.loads(zlib.decompress(packed))
+    return parts
 
 
 @dataclass(frozen=True)
