@@ -10,6 +10,7 @@ article of an old story and builds again, to show what a warm build indexes.
     .venv/bin/python bench/search_scale.py --articles 100000           # the issue-21 target
     .venv/bin/python bench/search_scale.py --articles 10000 --site /tmp/s10k   # reuse a site folder
     .venv/bin/python bench/search_scale.py --articles 500000 --executor dask --no-warm  # on a LocalCluster
+    .venv/bin/python bench/search_scale.py --articles 1000000 --executor dask --no-warm --windows 90/30
 
 Target (issue 21): 100,000 articles, search included, peak memory <= 4 GiB. Exit code 0 when met.
 """
@@ -119,6 +120,11 @@ def main() -> int:
         "--executor", choices=["local", "dask"], default="local", help="dask: a LocalCluster of the cores"
     )
     parser.add_argument("--no-warm", action="store_true", help="skip the warm build after one edit")
+    parser.add_argument(
+        "--windows",
+        metavar="DAYS/OVERLAP",
+        help="cluster in windows of DAYS with OVERLAP days of margin (written to the site's sitegen.toml)",
+    )
     args = parser.parse_args()
     site = args.site or Path(tempfile.mkdtemp(prefix="sitegen-search-scale-"))
     if not (site / "content").is_dir():
@@ -127,6 +133,11 @@ def main() -> int:
             [sys.executable, str(REPO / "bench" / "synth.py"), str(args.articles), str(site), "--seed", str(args.seed)],
             check=True,
             stdout=subprocess.DEVNULL,
+        )
+    if args.windows:
+        days, overlap = (float(x) for x in args.windows.split("/"))
+        (site / "sitegen.toml").write_text(
+            f"[cluster]\npartition_days = {days}\npartition_overlap_days = {overlap}\n", encoding="utf-8"
         )
     # a first build: no cache, no output, no story registry (it fills the cache as it goes)
     for leftover in (".sitegen-cache", "public", ".public.next", "story-ids.json"):
