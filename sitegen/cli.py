@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sitegen import __version__, interrupt
@@ -131,6 +131,23 @@ def _run(args: argparse.Namespace) -> int:
     return 2
 
 
+@contextlib.contextmanager
+def _leaving_cluster() -> Iterator[None]:
+    """Leave the Dask cluster when the build ends, but not on a stop (Ctrl-C, SIGTERM): `main`
+    then kills the LocalCluster's workers (`pool.stop`), where closing it would first wait for
+    the tasks they are running."""
+    from sitegen import pool
+
+    try:
+        yield
+    except (KeyboardInterrupt, interrupt.Terminated):
+        raise
+    except BaseException:
+        pool.close()
+        raise
+    pool.close()
+
+
 def cmd_build(
     site: Path,
     *,
@@ -155,7 +172,7 @@ def cmd_build(
                 address = pool.use_dask(scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None)
             except (RuntimeError, OSError) as exc:
                 raise ConfigError(f"--executor dask: {exc}") from exc
-            stack.callback(pool.close)
+            stack.enter_context(_leaving_cluster())
             site = site.resolve()  # workers have working folders of their own: give them whole paths
             if not quiet:
                 print(f"executor   dask, scheduler {address}, {pool.workers()} worker threads")

@@ -6,11 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+
+from conftest import REPO, group_gone
 
 ARTICLES = 1200  # enough stories for the parse and summarize stages to go to the workers
 
@@ -53,15 +57,20 @@ def unordered(files: dict[str, bytes]) -> list[tuple[str, int, bytes]]:
     return sorted(found)
 
 
-def test_a_dask_build_equals_a_local_build_byte_for_byte(tmp_path: Path) -> None:
-    from distributed import Client, LocalCluster
-
+def generate(tmp_path: Path) -> Path:
     generated = tmp_path / "generated"
     subprocess.run(
         [sys.executable, str(REPO / "bench" / "synth.py"), str(ARTICLES), str(generated), "--seed", "5"],
         check=True,
         capture_output=True,
     )
+    return generated
+
+
+def test_a_dask_build_equals_a_local_build_byte_for_byte(tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
+    generated = generate(tmp_path)
     # search shards small enough for several Pagefind runs, and clustering in monthly windows
     # (the archive spans three years), so the cluster runs those too
     config = "[search]\nshard_megabytes = 4\n[cluster]\npartition_articles = 0\npartition_days = 30\n"
@@ -106,3 +115,40 @@ def test_scheduler_without_dask_executor_is_refused(tmp_path: Path) -> None:
     unreachable = sitegen("build", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", cwd=tmp_path)
     assert unreachable.returncode == 2
     assert "--executor dask" in unreachable.stderr
+
+
+@pytest.mark.parametrize("after", ["cluster", "render"])  # while summaries run; while shards are indexed
+def test_sigterm_ends_a_dask_build_at_once_with_its_workers_and_the_old_site_whole(tmp_path: Path, after: str) -> None:
+    """Closing the LocalCluster on a stop waited for the tasks its workers were running (longer
+    than 13 s in a 500,000-article build) and had each log its cancelled task; its workers are
+    killed instead, as the local pool's are."""
+    site = tmp_path / "site"
+    shutil.copytree(generate(tmp_path) / "content", site / "content")
+    config = "[search]\nshard_megabytes = 4\n[cluster]\npartition_articles = 0\npartition_days = 30\n"
+    (site / "sitegen.toml").write_text(config, encoding="utf-8")
+    assert sitegen("build", "--no-cache", cwd=site).returncode == 0
+    before = tree(site / "public")
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "sitegen", "build", "--no-cache", "--executor", "dask"],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(after):
+            break
+    else:
+        pytest.fail(f"the build ended before its {after} stage: {proc.communicate()[1]}")
+    time.sleep(0.3)  # the next stage's tasks are on the workers
+    proc.send_signal(signal.SIGTERM)
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines() == ["interrupted"], err  # no worker's log of a cancelled task
+    assert took < 5, f"{took:.1f} s to stop"
+    assert group_gone(proc.pid, seconds=2)  # workers (and Pagefind runs) ended with it
+    assert tree(site / "public") == before
