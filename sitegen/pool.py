@@ -30,8 +30,9 @@ from typing import Any, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-_pool: ProcessPoolExecutor | None = None
 DASK_AHEAD = 2  # chunks submitted per worker thread ahead of the one awaited
+
+_pool: ProcessPoolExecutor | None = None
 _client: Any = None  # a distributed.Client once `use_dask` has run
 _cluster: Any = None  # the LocalCluster `use_dask` started, if it started one
 
