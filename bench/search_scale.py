@@ -111,6 +111,19 @@ def build(site: Path, *args: str) -> dict:
     }
 
 
+def story_quality(site: Path) -> tuple[float, float, float] | None:
+    """BCubed precision, recall and F1 of the built stories against the generator's (gold.json)."""
+    from cluster_scale import bcubed  # bench/ is on the path when this runs as a script
+
+    gold_file = site / "gold.json"
+    if not gold_file.is_file():
+        return None
+    gold = json.loads(gold_file.read_text())
+    stories = json.loads((site / "public" / "stories.json").read_text())["stories"]
+    pred = {a["id"]: story["id"] for story in stories for a in story["articles"]}
+    return bcubed(pred, {k: v for k, v in gold.items() if k in pred})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000)
@@ -162,6 +175,9 @@ def main() -> int:
         print(f"  peak of child process {key}: {mib:,.0f} MiB")
     own = max(v for k, v in clean["process_peaks_mib"].items() if "client" in k)
     print(f"  peak of the sitegen process itself: {own:,.0f} MiB")
+    quality = story_quality(site)
+    if quality is not None:
+        print("  stories against the generator's: BCubed P {:.3f} R {:.3f} F1 {:.3f}".format(*quality))
     met = clean["tree_peak_mib"] <= TARGET_MIB
     if args.no_warm:
         return 0 if met else 1
