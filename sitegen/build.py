@@ -108,7 +108,8 @@ def build(
     with stage("cluster") as note:
         clustering, how = cluster_stage(site_dir, config, articles, report, terms, memo)
         del terms
-        _give_back()
+        if owned:  # the parse table let the terms go (a preview's memo keeps them)
+            _give_back()
         note.append(f"{len(clustering.groups)} stories ({how})" if how else f"{len(clustering.groups)} stories")
     report.articles_published = len(articles)
     output_dir = site_dir / config.output_dir
@@ -258,7 +259,7 @@ def render_stage(
     for page in itertools.chain(passed, pages):
         advance(1)
         make(page)
-    entries = memo.table("json", salt, report)  # stories.json, a story each
+    entries = memo.table("json", salt, report) if memo.enabled else None  # stories.json, a story each
     for rel, parts in data_files(archive, config, entries).items():
         out.write_parts(rel, parts)
     return unchanged

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 PIN_NONE = "none"  # `story: none` in front matter: the article stays a story of its own
 
@@ -167,9 +169,11 @@ class Summary:
         revisions: tuple[Revision, ...] = (),
         packed: bytes | None = None,  # given by `dataclasses.replace`: the three mappings, already packed
     ) -> None:
+        given = (unique_sentences, coverage, carriers)
+        if packed is not None and any(part is not None for part in given):
+            raise TypeError("Summary: give the per-article mappings or `packed`, not both")
         if packed is None:
-            parts = (unique_sentences or {}, coverage or {}, carriers or {})
-            packed = zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            packed = _pack_summary(tuple(part or {} for part in given))
         object.__setattr__(self, "sentences", sentences)
         object.__setattr__(self, "revisions", revisions)
         object.__setattr__(self, "packed", packed)
@@ -193,6 +197,16 @@ class Summary:
 
 
 _SummaryParts = tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]], dict[str, tuple[tuple[str, ...], ...]]]
+
+
+def _pack_summary(parts: tuple[dict[str, Any], ...]) -> bytes:
+    """Without the pickle memo (as `memo.fingerprint`), so equal mappings give equal bytes
+    whether or not their equal strings are one object: summaries compare by these bytes."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(parts)
+    return zlib.compress(buffer.getvalue(), 1)
 
 
 @lru_cache(maxsize=16)  # a story's page and its JSON entry read them a few times each

@@ -106,7 +106,8 @@ def stop() -> None:
         # it with them alive waits for the tasks they are running (a 500,000-article build's
         # stop took longer than 13 s) and has each log its cancelled task; closed after, it
         # only lets go of its queues' semaphores
-        _kill_children()
+        with contextlib.suppress(Exception):
+            _kill_workers()
         with contextlib.suppress(Exception):
             close()
         _client = _cluster = None
@@ -127,28 +128,20 @@ def stop() -> None:
     gc.collect()  # the queues' semaphores are unlinked as they are collected, not left to exit
 
 
-def _kill_children() -> None:
-    """SIGKILL every process this one started, and theirs (a Dask worker's Pagefind run), but
-    multiprocessing's resource tracker, which cleans up after them when this process exits."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError), open(f"/proc/{entry}/stat", "rb") as handle:
-                parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
-    family, grew = {os.getpid()}, True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in family and pid not in family:
-                family.add(pid)
-                grew = True
-    family.discard(os.getpid())
-    for pid in family:
-        with contextlib.suppress(OSError):
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                if b"resource_tracker" in handle.read():
-                    continue
-            os.kill(pid, signal.SIGKILL)
+def _kill_workers() -> None:
+    """SIGKILL the LocalCluster's worker processes and everything they started (a Pagefind
+    run), twice over, for a process started between a listing and the kill (a nanny, in this
+    process, may start a new worker when it sees its worker die; marking the nannies closing
+    first made `close` hang, and marking them closing gracefully raced it and logged tracebacks).
+    psutil comes with distributed, and checks a pid still names the process it listed."""
+    import psutil
+
+    ours = psutil.Process()
+    for _ in range(2):
+        for child in ours.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if not any("resource_tracker" in part for part in child.cmdline()):  # it cleans up after them
+                    child.kill()
 
 
 def _start_worker() -> None:
