@@ -9,11 +9,12 @@ the site clean (no cache folder, no output, no story registry) with search off, 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
 
-PAGE = 4096
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def resident_mib() -> float:
