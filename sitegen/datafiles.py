@@ -102,8 +102,8 @@ def stories_json(archive: Archive, config: SiteConfig, store: Store | None = Non
         # compact: with `indent` the json module falls back from its C encoder to Python (10x slower)
         text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         if key and store is not None:
-            # packed: the store holds every story's entry until the build ends (2 GB unpacked
-            # at a million articles, a third of that packed)
+            # packed: the store holds every story's entry until the build ends (about 10 KB a
+            # story unpacked on the synthetic archive)
             store.put(key, zlib.compress(text.encode("utf-8"), 1))
         yield ("," if n else "") + text
     yield "]}"

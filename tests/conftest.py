@@ -80,6 +80,19 @@ def group_alive(group: int) -> list[int]:
     return alive
 
 
+def start_build(site: Path, *args: str) -> subprocess.Popen[str]:
+    """`sitegen build ARGS` in a session of its own (its workers in its process group), its
+    output unbuffered and piped: for tests that stop it part way."""
+    return subprocess.Popen(
+        [sys.executable, "-u", "-m", "sitegen", "build", *args],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def group_gone(group: int, seconds: float = 10) -> bool:
     """Whether every process of the group has ended within `seconds`."""
     deadline = time.monotonic() + seconds

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, free_port, group_alive, group_gone, read_stories
+from conftest import REPO, free_port, group_alive, group_gone, read_stories, start_build
 from sitegen.config import SiteConfig, documented_keys, load_config
 from sitegen.live import LiveSite
 
@@ -272,14 +272,7 @@ def test_a_stopped_build_exits_quietly_with_its_workers_and_the_old_site_whole(
     before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
     for path in list((site / "content").rglob("*.md"))[::4]:  # new coverage: a clean parse in the pool
         path.write_text(path.read_text("utf-8") + "\nA late paragraph arrived from the wire.\n", "utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "sitegen", "build", "--no-search", "--no-cache"],
-        cwd=site,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start_build(site, "--no-search", "--no-cache")
     assert proc.stdout is not None
     if after == "load":  # once the pool's workers are parsing
         deadline = time.monotonic() + 60

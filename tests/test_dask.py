@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, group_gone
+from conftest import REPO, group_gone, start_build
 
 ARTICLES = 1200  # enough stories for the parse and summarize stages to go to the workers
 
@@ -128,14 +128,7 @@ def test_sigterm_ends_a_dask_build_at_once_with_its_workers_and_the_old_site_who
     (site / "sitegen.toml").write_text(config, encoding="utf-8")
     assert sitegen("build", "--no-cache", cwd=site).returncode == 0
     before = tree(site / "public")
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "sitegen", "build", "--no-cache", "--executor", "dask"],
-        cwd=site,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start_build(site, "--no-cache", "--executor", "dask")
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith(after):
