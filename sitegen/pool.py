@@ -17,6 +17,7 @@ import atexit
 import contextlib
 import gc
 import itertools
+import logging
 import multiprocessing
 import os
 import signal
@@ -106,6 +107,7 @@ def stop() -> None:
         # it with them alive waits for the tasks they are running (a 500,000-article build's
         # stop took longer than 13 s) and has each log its cancelled task; closed after, it
         # only lets go of its queues' semaphores
+        _quiet_distributed()
         with contextlib.suppress(Exception):
             _kill_workers()
         with contextlib.suppress(Exception):
@@ -126,6 +128,19 @@ def stop() -> None:
     pool.shutdown(wait=True)
     del pool, processes
     gc.collect()  # the queues' semaphores are unlinked as they are collected, not left to exit
+
+
+def _quiet_distributed() -> None:
+    """Silence distributed's and tornado's loggers for the rest of a stopped build: a comm cut
+    mid-send by the kill logs its closing with a traceback (INFO, from the scheduler's batched
+    stream), which tells the reader nothing the word "interrupted" does not. Every logger under
+    the names is disabled (distributed's config gives some of them their own levels), and the two
+    roots' level keeps a logger made later quiet too."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in ("distributed", "tornado"):
+            logging.getLogger(name).disabled = True
+    for name in ("distributed", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _kill_workers() -> None:
