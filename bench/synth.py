@@ -417,8 +417,9 @@ class _Vocabulary:
 class _Generator:
     """Draws stories and their variants; numpy for bulk word draws, random.Random for structure."""
 
-    def __init__(self, seed: int, plant: bool = False) -> None:
+    def __init__(self, seed: int, plant: bool = False, span_days: float | None = None) -> None:
         self.plant = plant
+        self.span = SPAN_SECONDS if span_days is None else max(int(span_days * 86400), 1)
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
         self.vocab = _Vocabulary(random.Random(f"vocabulary-{seed}"))
@@ -573,7 +574,7 @@ class _Generator:
             sizes=sizes,
             facts=facts,
             headline=headline,
-            date=START + timedelta(seconds=rng.randrange(SPAN_SECONDS)),
+            date=START + timedelta(seconds=rng.randrange(self.span)),
             tags=(category, topic_name),
             styles=rng.sample(ATTRIBUTION_STYLES, len(ATTRIBUTION_STYLES)),
         )
@@ -794,10 +795,12 @@ class _Generator:
         )
 
 
-def iter_articles(n: int, seed: int = 0, plant: bool = False) -> Iterator[SynthArticle]:
+def iter_articles(n: int, seed: int = 0, plant: bool = False, span_days: float | None = None) -> Iterator[SynthArticle]:
     """Articles one story at a time, so a caller can convert them without holding both forms;
-    `plant`: with planted updates and disagreements (see PLANT_DEVELOPING)."""
-    generator = _Generator(seed, plant)
+    `plant`: with planted updates and disagreements (see PLANT_DEVELOPING); `span_days`: the days
+    stories start in (three years by default), so an archive's density per day can be chosen
+    apart from its size (a million articles over three years is 913 a day)."""
+    generator = _Generator(seed, plant, span_days)
     width = max(6, len(str(n)))
     remaining, index = n, 0
     while remaining > 0:
@@ -811,9 +814,9 @@ def iter_articles(n: int, seed: int = 0, plant: bool = False) -> Iterator[SynthA
         index += 1
 
 
-def generate(n: int, seed: int = 0, plant: bool = False) -> list[SynthArticle]:
-    """n synthetic articles, the same for the same (n, seed, plant)."""
-    return list(iter_articles(n, seed, plant))
+def generate(n: int, seed: int = 0, plant: bool = False, span_days: float | None = None) -> list[SynthArticle]:
+    """n synthetic articles, the same for the same (n, seed, plant, span_days)."""
+    return list(iter_articles(n, seed, plant, span_days))
 
 
 def one_story(n: int, seed: int = 0) -> list[SynthArticle]:
@@ -896,9 +899,10 @@ def main() -> int:
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("out_dir", type=Path, help="site folder to write content/ and gold.json into")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--span-days", type=float, help="days the stories start in (default: three years)")
     args = parser.parse_args()
     start = time.perf_counter()
-    articles = generate(args.n, args.seed)
+    articles = generate(args.n, args.seed, span_days=args.span_days)
     generated = time.perf_counter() - start
     start = time.perf_counter()
     gold = write_site(articles, args.out_dir)

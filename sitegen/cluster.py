@@ -335,9 +335,12 @@ def cluster_window(job: WindowJob, memo: Store | None = None) -> WindowStories:
     heaviest = top_terms(matrix, LENT_TERMS, n + 1)
     first, second, _ = neighbour_pairs(heaviest, days)
     sims = pair_similarity(matrix, first, second, dense_from)  # exact: the overlap alone weighs neighbours badly
-    matrix = expand(matrix, first, second, sims, config.expansion, heaviest)
+    prior = time_prior(_gaps(days, first, second), config)
+    # a neighbour lends as much as the time prior lets it count: one a year away that shares a
+    # surname must not lend it, and the story's words with it, as if it were the same day
+    matrix = expand(matrix, first, second, sims * prior, config.expansion, heaviest)
     del heaviest
-    sims = pair_similarity(matrix, first, second, dense_from) * time_prior(_gaps(days, first, second), config)
+    sims = pair_similarity(matrix, first, second, dense_from) * prior
     sims *= short_text_boost(lengths[first], lengths[second])
     # alone-pinned articles take part in nothing; same-pin articles are linked for certain
     excluded = np.zeros(n, dtype=bool)
