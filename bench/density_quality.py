@@ -81,7 +81,8 @@ def main() -> int:
     args = parser.parse_args()
     print(f"{args.articles:,} articles over {args.span_days:g} days ({args.articles / args.span_days:.0f} a day)")
     for k, seed in enumerate(args.seeds):
-        print(("tune   " if k == 0 else "report ") + run(args.articles, args.span_days, seed), flush=True)
+        label = "" if len(args.seeds) == 1 else "tune   " if k == 0 else "report "
+        print(label + run(args.articles, args.span_days, seed), flush=True)
     return 0
 
 

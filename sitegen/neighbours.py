@@ -15,6 +15,9 @@ MIN_OVERLAP = 0.02  # candidates whose heaviest terms barely overlap are not wor
 CANDIDATE_WINDOW = 1500  # articles on each side, in date order, where every indexed term proposes candidates
 RARE_DF = 50  # beyond them, only terms this rare do
 EXPANSION_FLOOR = 0.1  # neighbours below this similarity don't lend vocabulary
+# nor those below this share of the best similarity either article has (chosen on the tune halves:
+# bench/README.md, "Stories glued by a shared name")
+EXPANSION_RELATIVE = 0.3
 LENT_TERMS = 24  # heaviest terms a neighbour lends
 _BLOCK = 512
 
@@ -179,7 +182,13 @@ def expand(
     if weight <= 0 or len(sims) == 0:
         return matrix
     n = matrix.shape[0]
-    close = sims >= EXPANSION_FLOOR
+    # a pair lends only if it reaches EXPANSION_RELATIVE of the weaker side's best pair: an article
+    # with close neighbours of its own story takes nothing from weak ones that merely share a name
+    # or a topic word, and a headline whose best neighbour is weak still borrows
+    best = np.zeros(n)
+    np.maximum.at(best, first, sims)
+    np.maximum.at(best, second, sims)
+    close = (sims >= EXPANSION_FLOOR) & (sims >= EXPANSION_RELATIVE * np.minimum(best[first], best[second]))
     f, s, w = first[close], second[close], sims[close].astype(np.float32)
     graph = sp.csr_matrix((np.r_[w, w], (np.r_[f, s], np.r_[s, f])), shape=(n, n))
     totals = np.asarray(graph.sum(axis=1), dtype=np.float64).ravel()
