@@ -9,20 +9,14 @@ the site clean (no cache folder, no output, no story registry) with search off, 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def resident_mib() -> float:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[1]) * PAGE / 2**20
-
 
 def main() -> None:
+    from cluster_scale import current_rss_kib  # here: the pool's workers import this module too
+
     from sitegen.build import build
 
     site = Path(sys.argv[1])
@@ -32,7 +26,7 @@ def main() -> None:
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
-    build(site, search=False, log=lambda line: print(f"{line}   now {resident_mib():,.0f} MiB", flush=True))
+    build(site, search=False, log=lambda line: print(f"{line}   now {current_rss_kib() / 1024:,.0f} MiB", flush=True))
 
 
 if __name__ == "__main__":  # the worker pool spawns processes that import this module

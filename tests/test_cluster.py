@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import sys
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,8 @@ from sitegen.memo import Table
 from sitegen.model import Article
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+import synth  # noqa: E402  the synthetic archive generator, with its gold stories
 
 
 def articles_of(content: Path) -> list[Article]:
@@ -162,11 +165,6 @@ class CountingMemo(dict):
 def headline_archive() -> list[Article]:
     """Synthetic reports cut to their first sentence: short texts chain into large components,
     so linkage runs on many pieces (at a low threshold)."""
-    import sys
-
-    sys.path.insert(0, str(REPO / "bench"))
-    import synth
-
     return [with_sentences(a, a.sentences[:1]) for a in synth.to_articles(synth.generate(260, 4))]
 
 
@@ -256,8 +254,6 @@ def test_only_short_english_texts_carry_a_meaning_vector() -> None:
     assert len(article_terms(english, config).meaning_bytes) == 4 * 256
     assert article_terms(headline(1, "El banco central sube los tipos de interés", "es"), config).meaning_bytes == b""
     assert article_terms(english, ClusterConfig(semantic=0.0)).meaning_bytes == b""
-    import synth  # on the path since HEADLINES
-
     (report,) = synth.to_articles(synth.generate(1, 0))  # a full article: its words are enough
     assert report.lang == "en" and article_terms(report, config).meaning_bytes == b""
 
@@ -274,15 +270,11 @@ def test_a_text_the_model_has_no_token_for_gets_no_meaning_vector() -> None:
 
 
 def test_reports_weeks_apart_do_not_lend_each_other_a_shared_name() -> None:
-    """Expansion lends a report its close neighbours' words, weighed by the time prior: one
-    weeks away that only shares a surname and a topic with it must not lend it as if it came the
-    same day, or two events glue. The generator's stories last two days and share its finite
-    names; 3,000 articles over 120 days glued 22 stories across events before (BCubed P 0.977)."""
-    import sys
-
-    sys.path.insert(0, str(REPO / "bench"))
-    import synth
-
+    """Expansion lends a report its close neighbours' words, weighed by the time prior and only
+    from those near its best: one weeks away, or one that only shares a surname and a topic with
+    it, must not lend it as if it were of its story, or two events glue. The generator's stories
+    last two days and share its finite names; 3,000 articles over 120 days glued 22 stories
+    across events before (BCubed P 0.977)."""
     generated = synth.generate(3000, 1, span_days=120)
     gold = {a.id: a.story for a in generated}
     groups = cluster_stories(synth.to_articles(generated), ClusterConfig()).groups
